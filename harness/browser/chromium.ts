@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import { chromium, type LaunchOptions } from '@playwright/test';
+
+/** Flags for a system Chromium on machines without Playwright's browser download (DESIGN.md). */
+export const SYSTEM_CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const SYSTEM_CHROMIUM_PATH = '/usr/bin/chromium';
+
+export type BrowserChoice =
+  | { kind: 'configured'; executablePath: string }
+  | { kind: 'playwright'; executablePath: string }
+  | { kind: 'system'; executablePath: string }
+  | { kind: 'missing'; problem: string };
+
+/** PREFLIGHT_CHROMIUM_PATH if set; else Playwright's own Chromium if installed; else the system's. */
+export function chooseChromium(configuredPath?: string): BrowserChoice {
+  if (configuredPath) {
+    if (isExecutable(configuredPath)) return { kind: 'configured', executablePath: configuredPath };
+    return { kind: 'missing', problem: `PREFLIGHT_CHROMIUM_PATH=${configuredPath} is not an executable file. Point it at a Chromium binary, or unset it.` };
+  }
+  const own = playwrightChromiumPath();
+  if (own && isExecutable(own)) return { kind: 'playwright', executablePath: own };
+  if (isExecutable(SYSTEM_CHROMIUM_PATH)) return { kind: 'system', executablePath: SYSTEM_CHROMIUM_PATH };
+  return {
+    kind: 'missing',
+    problem:
+      'No Chromium found. Run `npm run setup` (it installs one), or `npx playwright install chromium`, ' +
+      'or on Debian/Ubuntu as root `apt-get install -y chromium`, or set PREFLIGHT_CHROMIUM_PATH to a Chromium binary.',
+  };
+}
+
+/** Launch options for the chosen browser: Playwright's own needs none; another one needs its path and the flags. */
+export function chromiumLaunchOptions(choice: BrowserChoice): LaunchOptions {
+  if (choice.kind === 'playwright' || choice.kind === 'missing') return {};
+  return { executablePath: choice.executablePath, args: SYSTEM_CHROMIUM_FLAGS };
+}
+
+function playwrightChromiumPath(): string | undefined {
+  try {
+    return chromium.executablePath();
+  } catch {
+    return undefined;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

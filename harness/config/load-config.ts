@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import type { z } from 'zod';
+import { preflightEnvSchema, type PreflightEnv } from './schema.ts';
+
+export type ServiceName = 'backend' | 'frontend';
+
+export interface ServiceConfig {
+  name: ServiceName;
+  command: string;
+  url: URL;
+  /** The readiness contract URL: `url` + health path. */
+  healthUrl: URL;
+}
+
+export interface PreflightConfig {
+  services: ServiceConfig[];
+  backend: ServiceConfig;
+  frontend: ServiceConfig;
+  healthPath: string;
+  readyTimeoutMs: number;
+  reuseExisting: boolean;
+  production?: { url: URL; apiUrl?: URL };
+  allowProductionWrites: boolean;
+  strict: boolean;
+  chromiumPath?: string;
+}
+
+export type ConfigResult = { ok: true; config: PreflightConfig } | { ok: false; problems: string[] };
+
+/** Loads `.env` (never overriding variables already set) into `env`. */
+export function loadDotenv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): void {
+  const file = path.join(cwd, '.env');
+  if (fs.existsSync(file)) dotenv.config({ path: file, processEnv: env as Record<string, string>, quiet: true });
+}
+
+/** Parses the environment; every problem is reported at once, naming the variable, what it expected and what it got. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const blankAsUnset = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key.startsWith('PREFLIGHT_') && value !== undefined && value !== ''),
+  );
+  const parsed = preflightEnvSchema.safeParse(blankAsUnset);
+  if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues, blankAsUnset) };
+  return { ok: true, config: toConfig(parsed.data) };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  loadDotenv(env);
+  return parseConfig(env);
+}
+
+function describeIssues(issues: z.core.$ZodIssue[], env: Record<string, string | undefined>): string[] {
+  return issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '(environment)');
+    const got = env[variable];
+    return `${variable}: ${issue.message}, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`;
+  });
+}
+
+function toConfig(env: PreflightEnv): PreflightConfig {
+  const healthPath = env.PREFLIGHT_HEALTH_PATH;
+  const service = (name: ServiceName, command: string, url: URL): ServiceConfig => ({
+    name,
+    command,
+    url,
+    healthUrl: new URL(healthPath, url),
+  });
+  const backend = service('backend', env.PREFLIGHT_BACKEND_CMD, env.PREFLIGHT_BACKEND_URL);
+  const frontend = service('frontend', env.PREFLIGHT_FRONTEND_CMD, env.PREFLIGHT_FRONTEND_URL);
+  return {
+    services: [backend, frontend],
+    backend,
+    frontend,
+    healthPath,
+    readyTimeoutMs: env.PREFLIGHT_READY_TIMEOUT_MS,
+    reuseExisting: env.PREFLIGHT_REUSE_EXISTING,
+    production: env.PREFLIGHT_PRODUCTION_URL
+      ? { url: env.PREFLIGHT_PRODUCTION_URL, apiUrl: env.PREFLIGHT_PRODUCTION_API_URL }
+      : undefined,
+    allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
+    strict: env.PREFLIGHT_STRICT,
+    chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
+  };
+}
+
+/** The defaults, for places (like playwright.config.ts) that must load even when the environment is invalid. */
+export function defaultConfig(): PreflightConfig {
+  const result = parseConfig({});
+  if (!result.ok) throw new Error(`preflight's own defaults are invalid: ${result.problems.join('; ')}`);
+  return result.config;
+}

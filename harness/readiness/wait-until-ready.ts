@@ -1,0 +1,62 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { probeReadiness, type ProbeOutcome } from './probe.ts';
+import type { ReadinessVerdict } from './contract.ts';
+import type { ExitInfo } from '../services/exit-info.ts';
+
+export type ReadinessOutcome =
+  | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
+  | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome; probes: number }
+  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number }
+  | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
+  | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
+
+export interface WaitUntilReadyOptions {
+  url: URL;
+  timeoutMs: number;
+  /** Settles when the service process exits: readiness then fails at once, not at the deadline. */
+  exited?: Promise<ExitInfo>;
+  /** Pause between probes; small, so readiness is seen within tens of milliseconds. */
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Probes the readiness contract until it says ready (or ready-degraded), racing the process's exit and a deadline.
+ * A 200 answer that breaks the contract fails at once: the service answers, and waiting will not fix its body.
+ */
+export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<ReadinessOutcome> {
+  const { url, timeoutMs, intervalMs = 10 } = options;
+  const deadline = performance.now() + timeoutMs;
+  const stop = new AbortController();
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  let lastProbe: ProbeOutcome | undefined;
+  let probes = 0;
+
+  const polling = (async (): Promise<ReadinessOutcome> => {
+    while (!stop.signal.aborted) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) break;
+      lastProbe = await probeReadiness(url, Math.min(2_000, Math.max(50, remaining)));
+      probes++;
+      if (lastProbe.kind === 'answered') {
+        const { verdict } = lastProbe;
+        if (verdict.state === 'ready' || verdict.state === 'degraded') {
+          return { ok: true, verdict, readyAt: Date.now(), probes };
+        }
+        if (verdict.state === 'violation' && verdict.httpStatus === 200) {
+          return { ok: false, reason: 'violation', lastProbe, probes };
+        }
+      }
+      await delay(Math.min(intervalMs, Math.max(0, deadline - performance.now())), undefined, { signal: stop.signal }).catch(() => {});
+    }
+    if (options.signal?.aborted) return { ok: false, reason: 'aborted', lastProbe, probes };
+    return { ok: false, reason: 'timeout', timeoutMs, lastProbe, probes };
+  })();
+
+  const exiting = options.exited?.then((exit): ReadinessOutcome => ({ ok: false, reason: 'exited', exit, lastProbe, probes }));
+  try {
+    return await Promise.race(exiting ? [polling, exiting] : [polling]);
+  } finally {
+    stop.abort();
+  }
+}

@@ -1,0 +1,21 @@
+import path from 'node:path';
+
+/** The project root: reports are found here whichever directory the runner was started from. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Where every report of DESIGN.md "Reports" goes; PREFLIGHT_REPORTS_DIR moves them all (the own tests run gates side by side). */
+export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env) {
+  const dir = path.resolve(root, env.PREFLIGHT_REPORTS_DIR || 'reports');
+  return {
+    dir,
+    html: path.join(dir, 'html'),
+    junit: path.join(dir, 'junit.xml'),
+    verdict: path.join(dir, 'verdict.json'),
+    summary: path.join(dir, 'summary.md'),
+    logs: path.join(dir, 'logs'),
+    /** Playwright's outputDir (traces, screenshots): test-results/ unless the reports were moved. */
+    testResults: env.PREFLIGHT_REPORTS_DIR ? path.join(dir, 'test-results') : path.resolve(root, 'test-results'),
+  };
+}
+
+export type ReportPaths = ReturnType<typeof reportPaths>;

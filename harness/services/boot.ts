@@ -1,0 +1,118 @@
+import type { PreflightConfig, ServiceConfig } from '../config/load-config.ts';
+import { probeReadiness } from '../readiness/probe.ts';
+import { waitUntilReady } from '../readiness/wait-until-ready.ts';
+import type { ServiceRecord } from '../run/run-state.ts';
+import { diagnoseDiedDuringRun, diagnoseNotReady } from './diagnosis.ts';
+import { launchService, type RunningService } from './launch.ts';
+
+export interface BootOutcome {
+  ok: boolean;
+  services: ServiceRecord[];
+  /** The diagnoses of the services that did not become ready, joined for a person to read. */
+  diagnosis?: string;
+}
+
+export interface Boot {
+  /** Settles once every service is ready, or as soon as one fails. */
+  outcome: Promise<BootOutcome>;
+  /** Stops every service this boot started. Safe to call at any time, more than once. */
+  teardown(): Promise<void>;
+}
+
+export interface BootOptions {
+  logDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called with each record as it changes, so the run state stays current. */
+  onRecord?(record: ServiceRecord): void;
+}
+
+/** Boots every service at the same time and waits until each answers the readiness contract. */
+export function bootServices(config: PreflightConfig, options: BootOptions): Boot {
+  const started: RunningService[] = [];
+  const abort = new AbortController();
+  let tearingDown = false;
+
+  const publish = (record: ServiceRecord) => options.onRecord?.(record);
+
+  const bootOne = async (service: ServiceConfig): Promise<ServiceRecord> => {
+    const record: ServiceRecord = { name: service.name, url: service.url.origin, healthUrl: service.healthUrl.href, reused: false };
+    if (config.reuseExisting) {
+      const existing = await probeReadiness(service.healthUrl);
+      if (existing.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
+        Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
+        publish(record);
+        return record;
+      }
+    }
+    const handle = launchService(service, { logDir: options.logDir, env: options.env });
+    started.push(handle);
+    Object.assign(record, { pid: handle.pid, logFile: handle.log.file, spawnedAt: new Date(handle.spawnedAt).toISOString() });
+    publish(record);
+
+    const outcome = await waitUntilReady({ url: service.healthUrl, timeoutMs: config.readyTimeoutMs, exited: handle.exited, signal: abort.signal });
+    if (!outcome.ok && outcome.reason === 'aborted') {
+      record.contractReason = 'not waited for: another service failed to become ready';
+      publish(record);
+      return record;
+    }
+    if (!outcome.ok) {
+      record.failure = diagnoseNotReady(handle, outcome);
+      if (outcome.reason === 'violation') Object.assign(record, contractFields(outcome.lastProbe.verdict));
+      publish(record);
+      return record;
+    }
+    Object.assign(record, contractFields(outcome.verdict), {
+      readyAt: new Date(outcome.readyAt).toISOString(),
+      msToReady: outcome.readyAt - handle.spawnedAt,
+    });
+    publish(record);
+    void handle.exited.then((exit) => {
+      if (tearingDown) return;
+      record.diedDuringRun = {
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        at: new Date(exit.at).toISOString(),
+        diagnosis: diagnoseDiedDuringRun(handle, exit),
+      };
+      publish(record);
+    });
+    return record;
+  };
+
+  let stopped: Promise<void> | undefined;
+  const teardown = () => {
+    tearingDown = true;
+    abort.abort();
+    stopped ??= (async () => {
+      await Promise.all(started.map((handle) => handle.stop()));
+      await Promise.all(started.map((handle) => handle.log.close()));
+    })();
+    return stopped;
+  };
+
+  const outcome = (async (): Promise<BootOutcome> => {
+    const pending = config.services.map(async (service) => {
+      const record = await bootOne(service);
+      // One service failing ends the boot at once: the others are not waited for.
+      if (record.failure) abort.abort();
+      return record;
+    });
+    const services = await Promise.all(pending);
+    const failed = services.filter((record) => record.failure);
+    if (failed.length === 0) return { ok: true, services };
+    // A failed boot stops what it started now, not at the end of the run.
+    void teardown();
+    return { ok: false, services, diagnosis: failed.map((record) => record.failure!.diagnosis).join('\n\n') };
+  })();
+
+  return { outcome, teardown };
+}
+
+function contractFields(verdict: { state: ServiceRecord['contract']; reason: string; body?: { version?: string; releaseId?: string } }) {
+  return {
+    contract: verdict.state,
+    contractReason: verdict.reason,
+    version: verdict.body?.version,
+    releaseId: verdict.body?.releaseId,
+  };
+}

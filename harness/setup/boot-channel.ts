@@ -1,0 +1,41 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import type { BootOutcome } from '../services/boot.ts';
+
+/** Name of the variable that tells workers where to ask for the boot outcome. */
+export const BOOT_CHANNEL_VAR = 'PREFLIGHT_BOOT_CHANNEL';
+
+/**
+ * Services boot in the runner process while workers start and launch the browser; a worker asks this
+ * loopback endpoint for the outcome, which answers as soon as the boot settles.
+ */
+export async function openBootChannel(outcome: Promise<BootOutcome>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.url !== '/boot') {
+      res.writeHead(404).end();
+      return;
+    }
+    outcome.then(
+      (value) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value)),
+      (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`boot failed: ${error.message}`),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/boot`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Waits (in a worker) for the boot outcome published by the runner. */
+export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): Promise<BootOutcome> {
+  const response = await request(channelUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  if (response.statusCode !== 200) throw new Error(await response.body.text());
+  return (await response.body.json()) as BootOutcome;
+}

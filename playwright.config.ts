@@ -1,0 +1,38 @@
+import { defineConfig, devices } from '@playwright/test';
+import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromium.ts';
+import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
+import { reportPaths } from './harness/run/report-paths.ts';
+
+// An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
+const loaded = loadConfig();
+const preflight = loaded.ok ? loaded.config : defaultConfig();
+const paths = reportPaths();
+const browser = chooseChromium(preflight.chromiumPath);
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: paths.testResults,
+  globalSetup: './harness/setup/global-setup.ts',
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [
+    [process.env.CI ? 'line' : 'list'],
+    ['html', { outputFolder: paths.html, open: 'never' }],
+    ['junit', { outputFile: paths.junit }],
+    // Last: it ends the process with the verdict's exit code.
+    ['./harness/reporter/gate-reporter.ts'],
+  ],
+  use: {
+    baseURL: preflight.frontend.url.origin,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'local',
+      use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) },
+    },
+  ],
+});

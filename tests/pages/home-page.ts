@@ -1,0 +1,15 @@
+import { test, type Locator, type Page } from '@playwright/test';
+
+export class HomePage {
+  readonly tellYourStoryLink: Locator;
+
+  constructor(readonly page: Page) {
+    this.tellYourStoryLink = page.getByRole('link', { name: 'Tell Your Story' });
+  }
+
+  async open(): Promise<void> {
+    await test.step('open the home page', async () => {
+      await this.page.goto('/');
+    }, { box: true });
+  }
+}
