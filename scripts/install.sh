@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what the gate needs on a fresh machine: the npm packages and a Chromium.
+# Playwright's own Chromium where it can be downloaded; otherwise a system Chromium (Debian/Ubuntu, as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'preflight setup: %s\n' "$*"; }
+
+say "installing npm packages"
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm install --no-audit --no-fund
+fi
+
+if [ -n "${PREFLIGHT_CHROMIUM_PATH:-}" ]; then
+  if [ -x "$PREFLIGHT_CHROMIUM_PATH" ]; then
+    say "using the browser PREFLIGHT_CHROMIUM_PATH names: $PREFLIGHT_CHROMIUM_PATH"
+    exit 0
+  fi
+  say "PREFLIGHT_CHROMIUM_PATH=$PREFLIGHT_CHROMIUM_PATH is not an executable file: point it at a Chromium binary, or unset it." >&2
+  exit 1
+fi
+
+if node -e "const fs=require('fs');const {chromium}=require('@playwright/test');process.exit(fs.existsSync(chromium.executablePath())?0:1)" 2>/dev/null; then
+  say "Playwright's Chromium is installed"
+  exit 0
+fi
+
+say "trying Playwright's own Chromium download (npx playwright install chromium)"
+if npx playwright install chromium >/tmp/preflight-browser-download.log 2>&1; then
+  say "Playwright's Chromium is installed"
+  exit 0
+fi
+say "the browser download failed (this machine cannot reach Playwright's download host; log: /tmp/preflight-browser-download.log)"
+
+if [ -x /usr/bin/chromium ]; then
+  say "using the system Chromium: /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
+  exit 0
+fi
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing the system Chromium with apt-get (Debian's chromium package)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/tmp/preflight-apt.log 2>&1 || {
+    say "apt-get install chromium failed; see /tmp/preflight-apt.log" >&2
+    exit 1
+  }
+  say "using the system Chromium: /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null))"
+  exit 0
+fi
+
+cat >&2 <<'MSG'
+preflight setup: no Chromium could be installed on this machine.
+  Do one of these, then run `npx playwright test`:
+  - where Playwright's download host is reachable: npx playwright install --with-deps chromium
+  - on Debian or Ubuntu: sudo apt-get install -y chromium
+  - anywhere: set PREFLIGHT_CHROMIUM_PATH to a Chromium or Chrome binary (in the environment or .env)
+MSG
+exit 1

@@ -1,0 +1,65 @@
+// The gate as a user runs it: `npx playwright test` against the bundled demo app, with faults switched on.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { explain, runGate } from '../support/run-gate.ts';
+
+describe('the gate against the bundled demo app', () => {
+  it('passes (exit 0) when the demo flow works, and writes every report', async () => {
+    const run = await runGate();
+    assert.equal(run.exitCode, 0, explain(run));
+    assert.match(run.output, /preflight verdict: pass, exit code 0/);
+    assert.equal(run.verdict.exitCode, 0);
+    assert.equal(run.verdict.verdict, 'pass');
+    assert.equal(run.verdict.specs.passed, 4, 'the four critical-path specs ran and passed');
+    assert.deepEqual(run.verdict.services.map((s: any) => [s.name, s.contract]), [['backend', 'ready'], ['frontend', 'ready']]);
+    for (const report of ['junit.xml', 'html/index.html', 'logs/backend.log', 'logs/frontend.log']) {
+      assert.ok(fs.existsSync(path.join(run.reportsDir, report)), `${report} is written`);
+    }
+    assert.match(fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8'), /tests="4"/);
+  });
+
+  it('boots the backend and the frontend at the same time', async () => {
+    const run = await runGate({ env: { DEMO_FAULT: 'slow-start=1500' } });
+    assert.equal(run.exitCode, 0, explain(run));
+    const [backend, frontend] = run.verdict.services;
+    const spawnGap = Math.abs(Date.parse(backend.spawnedAt) - Date.parse(frontend.spawnedAt));
+    // Sequential boot would put a whole 1.5 s start between the two spawns.
+    assert.ok(spawnGap < 1000, `both services spawned together (gap ${spawnGap} ms)`);
+    assert.ok(Date.parse(frontend.spawnedAt) < Date.parse(backend.readyAt), 'the frontend was spawned before the backend was ready');
+  });
+
+  it('exits 3 when a @critical spec fails (story-500), naming the spec and the cause', async () => {
+    const run = await runGate({ env: { DEMO_FAULT: 'story-500' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /preflight verdict: critical, exit code 3/);
+    assert.match(run.output, /integration: a story shared in the browser is stored by the backend/);
+    assert.match(run.output, /backend answered HTTP 500/);
+    assert.equal(run.verdict.verdict, 'critical');
+    assert.deepEqual(
+      run.verdict.criticalFailures.map((f: any) => f.title),
+      ['integration: a story shared in the browser is stored by the backend'],
+    );
+  });
+
+  it('exits 3 at once when the backend crashes on start, with its exit code and last output', async () => {
+    const run = await runGate({ env: { DEMO_FAULT: 'backend:crash-on-start', PREFLIGHT_READY_TIMEOUT_MS: '60000' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.ok(run.durationMs < 30_000, `did not wait for the 60 s readiness timeout (${run.durationMs} ms)`);
+    assert.match(run.output, /backend exited with code 1 before it was ready/);
+    assert.match(run.output, /fault crash-on-start: exiting with code 1 before listening/, 'the backend\'s own last line is shown');
+    assert.match(run.output, /PREFLIGHT_BACKEND_CMD/);
+    const backend = run.verdict.services.find((s: any) => s.name === 'backend');
+    assert.match(backend.failure, /exited with code 1/);
+  });
+
+  it('exits 3 on invalid configuration, naming every bad variable, without starting anything', async () => {
+    const run = await runGate({ env: { PREFLIGHT_READY_TIMEOUT_MS: 'soon', PREFLIGHT_STRICT: 'maybe' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /PREFLIGHT_READY_TIMEOUT_MS: expected a whole number of milliseconds, got "soon"/);
+    assert.match(run.output, /PREFLIGHT_STRICT: expected true or false, got "maybe"/);
+    assert.equal(fs.existsSync(path.join(run.reportsDir, 'logs')), false, 'no service was started');
+    assert.equal(run.verdict.verdict, 'critical');
+  });
+});

@@ -1,0 +1,77 @@
+// Runs the real gate, `npx playwright test`, as a subprocess on free ports with its own reports folder,
+// the way Playwright's own tests run its runner. Several gates can run side by side.
+import fs from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { repoRoot } from './demo-process.ts';
+import { freePort } from './ports.ts';
+
+export interface GateRun {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** stdout and stderr interleaved, as a person would see them. */
+  output: string;
+  durationMs: number;
+  reportsDir: string;
+  backendUrl: string;
+  frontendUrl: string;
+  /** reports/verdict.json, if the run wrote one. */
+  verdict: any;
+}
+
+export interface GateOptions {
+  env?: Record<string, string>;
+  args?: string[];
+  timeoutMs?: number;
+}
+
+/** The environment a gate runs in: no PREFLIGHT_/DEMO_ variables leak in from the caller. */
+export async function gateEnvironment(extra: Record<string, string> = {}) {
+  const reportsDir = await mkdtemp(path.join(tmpdir(), 'preflight-gate-'));
+  const backendUrl = `http://127.0.0.1:${await freePort()}`;
+  const frontendUrl = `http://127.0.0.1:${await freePort()}`;
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(PREFLIGHT_|DEMO_|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/.test(key)),
+  );
+  const env = {
+    ...inherited,
+    PREFLIGHT_REPORTS_DIR: reportsDir,
+    PREFLIGHT_BACKEND_URL: backendUrl,
+    PREFLIGHT_FRONTEND_URL: frontendUrl,
+    DEMO_DATA_DIR: path.join(reportsDir, 'demo-data'),
+    ...extra,
+  };
+  return { env, reportsDir, backendUrl, frontendUrl };
+}
+
+export async function runGate(options: GateOptions = {}): Promise<GateRun> {
+  const { env, reportsDir, backendUrl, frontendUrl } = await gateEnvironment(options.env);
+  const started = Date.now();
+  const result = await execa('npx', ['playwright', 'test', ...(options.args ?? [])], {
+    cwd: repoRoot,
+    env,
+    extendEnv: false,
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  const verdictFile = path.join(reportsDir, 'verdict.json');
+  return {
+    exitCode: result.exitCode,
+    signal: result.signal,
+    output: result.all ?? '',
+    durationMs: Date.now() - started,
+    reportsDir,
+    backendUrl,
+    frontendUrl,
+    verdict: fs.existsSync(verdictFile) ? JSON.parse(fs.readFileSync(verdictFile, 'utf8')) : undefined,
+  };
+}
+
+/** A message for assert failures: the exit code and the last lines of the run. */
+export function explain(run: GateRun): string {
+  return `exit ${run.exitCode} after ${run.durationMs} ms; last output:\n${run.output.split('\n').slice(-40).join('\n')}`;
+}

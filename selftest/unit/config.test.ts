@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadDotenv, parseConfig } from '../../harness/config/load-config.ts';
+
+describe('configuration', () => {
+  it('has the defaults of DESIGN.md', () => {
+    const result = parseConfig({});
+    assert.ok(result.ok);
+    const { config } = result;
+    assert.equal(config.backend.url.origin, 'http://127.0.0.1:3001');
+    assert.equal(config.frontend.url.origin, 'http://127.0.0.1:3000');
+    assert.equal(config.backend.healthUrl.href, 'http://127.0.0.1:3001/ops/health/production');
+    assert.equal(config.readyTimeoutMs, 60_000);
+    assert.equal(config.reuseExisting, false);
+    assert.equal(config.strict, false);
+    assert.equal(config.allowProductionWrites, false);
+    assert.equal(config.production, undefined);
+  });
+
+  it('reports every bad variable at once, naming what it expected and what it got', () => {
+    const result = parseConfig({
+      PREFLIGHT_BACKEND_URL: 'localhost:3001',
+      PREFLIGHT_READY_TIMEOUT_MS: '-5',
+      PREFLIGHT_STRICT: 'yes please',
+      PREFLIGHT_HEALTH_PATH: 'health',
+    });
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok);
+    assert.deepEqual(result.problems, [
+      'PREFLIGHT_BACKEND_URL: expected an http:// or https:// URL, got "localhost:3001"',
+      'PREFLIGHT_HEALTH_PATH: expected a path starting with /, got "health"',
+      'PREFLIGHT_READY_TIMEOUT_MS: expected a positive number of milliseconds, got "-5"',
+      'PREFLIGHT_STRICT: expected true or false, got "yes please"',
+    ]);
+  });
+
+  it('turns strings into booleans explicitly: "false" is false', () => {
+    const off = parseConfig({ PREFLIGHT_STRICT: 'false', PREFLIGHT_REUSE_EXISTING: '0' });
+    const on = parseConfig({ PREFLIGHT_STRICT: 'true', PREFLIGHT_REUSE_EXISTING: '1' });
+    assert.ok(off.ok && on.ok);
+    assert.equal(off.config.strict, false);
+    assert.equal(off.config.reuseExisting, false);
+    assert.equal(on.config.strict, true);
+    assert.equal(on.config.reuseExisting, true);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const result = parseConfig({ PREFLIGHT_PRODUCTION_URL: '', PREFLIGHT_BACKEND_URL: '' });
+    assert.ok(result.ok);
+    assert.equal(result.config.production, undefined);
+    assert.equal(result.config.backend.url.origin, 'http://127.0.0.1:3001');
+  });
+
+  it('loads .env without overriding what the environment already says', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-env-'));
+    fs.writeFileSync(path.join(dir, '.env'), 'PREFLIGHT_STRICT=true\nPREFLIGHT_BACKEND_URL=http://127.0.0.1:4001\n');
+    const env: NodeJS.ProcessEnv = { PREFLIGHT_BACKEND_URL: 'http://127.0.0.1:5001' };
+    loadDotenv(env, dir);
+    const result = parseConfig(env);
+    assert.ok(result.ok);
+    assert.equal(result.config.strict, true);
+    assert.equal(result.config.backend.url.port, '5001');
+  });
+});
