@@ -4,7 +4,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } fro
 import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
 import { currentRun } from '../run/run-state.ts';
-import { decideVerdict, type SpecResult, type Verdict } from '../verdict/verdict.ts';
+import { decideVerdict, SAFETY_SKIP_ANNOTATION, type SpecResult, type Verdict } from '../verdict/verdict.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
 import { buildVerdictReport } from './verdict-report.ts';
 
@@ -82,6 +82,7 @@ function toSpecResult(test: TestCase): SpecResult {
     tags: test.tags,
     outcome: test.outcome(),
     error: error ? firstLine(stripAnsi(error)) : undefined,
+    safetySkip: test.annotations.find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description,
   };
 }
 

@@ -2,6 +2,12 @@ import type { ServiceRecord, SetupProblem } from '../run/run-state.ts';
 
 export const CRITICAL_TAG = '@critical';
 
+/**
+ * Annotation type of a skip the harness makes for safety (e.g. no writes to production): such a skipped
+ * @critical spec is listed, not counted as a missing critical spec.
+ */
+export const SAFETY_SKIP_ANNOTATION = 'preflight-safety-skip';
+
 export type SpecOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 
 /** One spec as the gate sees it, after its retries. */
@@ -14,6 +20,8 @@ export interface SpecResult {
   outcome: SpecOutcome;
   /** First line of the last error, when it failed. */
   error?: string;
+  /** Why the harness skipped it for safety (SAFETY_SKIP_ANNOTATION), if it did. */
+  safetySkip?: string;
 }
 
 export type RunStatus = 'passed' | 'failed' | 'timedout' | 'interrupted';
@@ -81,6 +89,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     const failed = spec.error ? `failed: ${spec.error}` : 'failed';
     if (isCritical(spec)) {
       if (spec.outcome === 'unexpected') critical.push(specFinding(spec, failed));
+      else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) continue;
       else if (spec.outcome === 'skipped') critical.push(specFinding(spec, 'a @critical spec was skipped; critical specs cannot be skipped'));
       else if (spec.outcome === 'flaky') warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     } else if (spec.outcome === 'unexpected') {

@@ -40,6 +40,7 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
     ['a non-critical failure in strict mode', { specs: [spec('unexpected', [])], strict: true }, 2, 'strict'],
     ['a @critical spec was skipped', { specs: [spec('expected'), spec('skipped')] }, 3, 'critical'],
     ['a non-critical spec was skipped', { specs: [spec('expected'), spec('skipped', [])] }, 0, 'pass'],
+    ['a @critical spec skipped by the harness for safety', { specs: [spec('expected'), { ...spec('skipped'), safetySkip: 'production writes not allowed' }] }, 0, 'pass'],
     ['no spec ran at all', { specs: [] }, 3, 'critical'],
     ['a service said ready-degraded', { services: [service({ contract: 'degraded', contractReason: 'ready-degraded: disk 91%' })] }, 1, 'warnings'],
     ['ready-degraded in strict mode', { services: [service({ contract: 'degraded' })], strict: true }, 2, 'strict'],
