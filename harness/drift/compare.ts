@@ -92,7 +92,7 @@ function checkInvariant(rule: InvariantRule, root: string): RuleOutcome {
       }
       const met = meets(statement.value, condition.expect);
       holds &&= met;
-      rows.push({ fact: rule.fact, source: condition.source, statement, status: 'condition', note: `condition ${met ? 'holds' : 'does not hold'}: ${describeExpectation(condition.expect)}` });
+      rows.push({ fact: rule.fact, source: condition.source, statement, status: 'condition', note: `condition ${met ? 'holds' : 'does not hold, rule not checked'} (${describeExpectation(condition.expect)})` });
     }
     if (!holds) return { rule, rows, findings };
   }
@@ -112,7 +112,7 @@ function checkInvariant(rule: InvariantRule, root: string): RuleOutcome {
         rows.push({ fact: rule.fact, source, statement, status: 'holds' });
       } else {
         checked++;
-        const must = `must be ${describeExpectation(rule.expect)}`;
+        const must = describeExpectation(rule.expect);
         rows.push({ fact: rule.fact, source, statement, status: 'violates', expected, note: must });
         findings.push({
           fact: rule.fact,

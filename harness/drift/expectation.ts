@@ -7,11 +7,11 @@ export function meets(value: string, expect: Expectation): boolean {
   return new RegExp(expect.matches.source, expect.matches.flags.replace(/[gy]/g, '')).test(value);
 }
 
-/** `"4"`, `one of "a", "b"`, `not "localhost"`, `matching /re/`. */
+/** `must be "4"`, `must be one of "a", "b"`, `must not be "localhost"`, `must match /re/`. */
 export function describeExpectation(expect: Expectation): string {
   const list = (values: string[]) => values.map((value) => JSON.stringify(value)).join(', ');
-  if ('equals' in expect) return JSON.stringify(expect.equals);
-  if ('oneOf' in expect) return `one of ${list(expect.oneOf)}`;
-  if ('noneOf' in expect) return `not ${list(expect.noneOf)}`;
-  return `matching ${expect.matches}`;
+  if ('equals' in expect) return `must be ${JSON.stringify(expect.equals)}`;
+  if ('oneOf' in expect) return `must be one of ${list(expect.oneOf)}`;
+  if ('noneOf' in expect) return `must not be ${list(expect.noneOf)}`;
+  return `must match ${expect.matches}`;
 }
