@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
+import { PROJECT_ROOT } from '../run/report-paths.ts';
 import { preflightEnvSchema, type PreflightEnv } from './schema.ts';
 
 export type ServiceName = 'backend' | 'frontend';
@@ -25,6 +26,8 @@ export interface PreflightConfig {
   allowProductionWrites: boolean;
   strict: boolean;
   chromiumPath?: string;
+  /** The drift rules file and the directory its file paths are relative to (absolute). */
+  drift: { rulesFile: string; root: string };
 }
 
 export type ConfigResult = { ok: true; config: PreflightConfig } | { ok: false; problems: string[] };
@@ -81,7 +84,14 @@ function toConfig(env: PreflightEnv): PreflightConfig {
     allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
     strict: env.PREFLIGHT_STRICT,
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
+    drift: driftLocation(env),
   };
+}
+
+/** Paths are relative to the project root, like the reports; the root defaults to the rules file's directory. */
+function driftLocation(env: PreflightEnv): PreflightConfig['drift'] {
+  const rulesFile = path.resolve(PROJECT_ROOT, env.PREFLIGHT_DRIFT_RULES);
+  return { rulesFile, root: path.resolve(PROJECT_ROOT, env.PREFLIGHT_DRIFT_ROOT ?? path.dirname(rulesFile)) };
 }
 
 /** The defaults, for places (like playwright.config.ts) that must load even when the environment is invalid. */

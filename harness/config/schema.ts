@@ -32,6 +32,8 @@ export const preflightEnvSchema = z.object({
   PREFLIGHT_CHROMIUM_PATH: nonEmpty.optional(),
   // Read by report-paths.ts before validation (reports must be written even for an invalid configuration); validated here.
   PREFLIGHT_REPORTS_DIR: nonEmpty.default('reports'),
+  PREFLIGHT_DRIFT_RULES: nonEmpty.default('drift.rules.ts'),
+  PREFLIGHT_DRIFT_ROOT: nonEmpty.optional(),
 });
 
 export type PreflightEnv = z.output<typeof preflightEnvSchema>;

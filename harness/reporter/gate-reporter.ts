@@ -50,6 +50,7 @@ export default class GateReporter implements Reporter {
       specs,
       services,
       setupProblems: run.setupProblems,
+      drift: run.drift,
       runErrors: this.runErrors,
       runStatus: result.status,
       strict: strictMode(),

@@ -13,6 +13,8 @@ export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = proces
     verdict: path.join(dir, 'verdict.json'),
     summary: path.join(dir, 'summary.md'),
     logs: path.join(dir, 'logs'),
+    driftTable: path.join(dir, 'drift.md'),
+    driftJson: path.join(dir, 'drift.json'),
     /** Playwright's outputDir (traces, screenshots): test-results/ unless the reports were moved. */
     testResults: env.PREFLIGHT_REPORTS_DIR ? path.join(dir, 'test-results') : path.resolve(root, 'test-results'),
   };

@@ -1,3 +1,4 @@
+import type { DriftFinding } from '../drift/compare.ts';
 import type { ReadinessState } from '../readiness/contract.ts';
 
 /** What the run learned about one service: written to reports/verdict.json and read by the verdict. */
@@ -31,6 +32,8 @@ export interface RunState {
   startedAt: string;
   services: Map<string, ServiceRecord>;
   setupProblems: SetupProblem[];
+  /** Configuration drift found before boot (harness/drift): critical and warning findings. */
+  drift: DriftFinding[];
 }
 
 const key = Symbol.for('preflight.run-state');
@@ -41,6 +44,6 @@ const key = Symbol.for('preflight.run-state');
  */
 export function currentRun(): RunState {
   const holder = globalThis as { [key]?: RunState };
-  holder[key] ??= { startedAt: new Date().toISOString(), services: new Map(), setupProblems: [] };
+  holder[key] ??= { startedAt: new Date().toISOString(), services: new Map(), setupProblems: [], drift: [] };
   return holder[key];
 }

@@ -1,6 +1,7 @@
 import type { FullConfig } from '@playwright/test';
 import { chooseChromium } from '../browser/chromium.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
 import { reportPaths } from '../run/report-paths.ts';
 import { currentRun } from '../run/run-state.ts';
 import { bootServices } from '../services/boot.ts';
@@ -36,6 +37,9 @@ export default async function globalSetup(playwrightConfig: FullConfig): Promise
     throw new PreflightError(diagnosis);
   }
 
+  const paths = reportPaths();
+  await checkDriftBeforeBoot(loaded.config, paths, run);
+
   const browser = chooseChromium(loaded.config.chromiumPath);
   if (browser.kind === 'missing') {
     const diagnosis = `preflight: no browser to walk the demo flow with; nothing was started.\n  ${browser.problem}`;
@@ -43,7 +47,6 @@ export default async function globalSetup(playwrightConfig: FullConfig): Promise
     throw new PreflightError(diagnosis);
   }
 
-  const paths = reportPaths();
   const boot = bootServices(loaded.config, {
     logDir: paths.logs,
     onRecord: (record) => run.services.set(record.name, record),

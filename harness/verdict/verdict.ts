@@ -1,3 +1,4 @@
+import type { DriftFinding } from '../drift/compare.ts';
 import type { ServiceRecord, SetupProblem } from '../run/run-state.ts';
 
 export const CRITICAL_TAG = '@critical';
@@ -34,10 +35,12 @@ export interface VerdictInput {
   runErrors: string[];
   runStatus: RunStatus;
   strict: boolean;
+  /** Configuration drift found before boot: each finding is critical or a warning, as its rule says. */
+  drift?: DriftFinding[];
 }
 
 export interface Finding {
-  kind: 'spec' | 'service' | 'setup' | 'run';
+  kind: 'spec' | 'service' | 'setup' | 'run' | 'drift';
   /** Spec title or service name or what failed. */
   title: string;
   reason: string;
@@ -82,6 +85,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     }
     if (service.diedDuringRun) critical.push({ kind: 'service', title: service.name, reason: service.diedDuringRun.diagnosis.split('\n')[0] });
   }
+  for (const drift of input.drift ?? []) (drift.severity === 'critical' ? critical : warnings).push({ kind: 'drift', title: drift.fact, reason: drift.reason });
   for (const error of input.runErrors) critical.push({ kind: 'run', title: 'error outside the specs', reason: error });
   if (input.runStatus === 'timedout') critical.push({ kind: 'run', title: 'global timeout', reason: 'the run hit its global timeout before every spec finished' });
 

@@ -1,0 +1,65 @@
+// Configuration drift rules: each fact, and every file that states it. `npx preflight drift` checks them, and so
+// does the gate before anything boots. Gating your own app: point these at your files (paths are relative to
+// this file's directory, or to PREFLIGHT_DRIFT_ROOT), or name another rules file with PREFLIGHT_DRIFT_RULES.
+import { defineDriftRules, type DriftSource, type UrlPart } from './harness/drift/rules.ts';
+
+const backendEnv = 'demo-app/backend/.env.example';
+const frontendEnv = 'demo-app/frontend/.env.example';
+const tunnel = 'demo-app/tunnel/config.yml';
+const ecosystem = 'demo-app/ecosystem.config.cjs';
+const runbook = 'demo-app/docs/RUNBOOK.md';
+
+/** Every place the backend's URL is stated; the first (the backend's own .env) is the source of truth. */
+const backendUrl = (take: UrlPart): DriftSource[] => [
+  { file: backendEnv, dotenv: 'PREFLIGHT_BACKEND_URL', take },
+  { file: frontendEnv, dotenv: 'PREFLIGHT_BACKEND_URL', take },
+  { file: tunnel, yaml: ['ingress', { hostname: 'api.demo.example.org' }, 'service'], take },
+  { file: ecosystem, regex: /PREFLIGHT_BACKEND_URL:\s*'([^']*)'/, take },
+  { file: runbook, regex: /^\|\s*backend\s*\|\s*(\S+)\s*\|/m, take },
+];
+
+const frontendUrl = (take: UrlPart): DriftSource[] => [
+  { file: frontendEnv, dotenv: 'PREFLIGHT_FRONTEND_URL', take },
+  { file: tunnel, yaml: ['ingress', { hostname: 'demo.example.org' }, 'service'], take },
+  { file: ecosystem, regex: /PREFLIGHT_FRONTEND_URL:\s*'([^']*)'/, take },
+  { file: runbook, regex: /^\|\s*frontend\s*\|\s*(\S+)\s*\|/m, take },
+];
+
+export default defineDriftRules({
+  rules: [
+    { fact: 'backend port', severity: 'critical', sources: backendUrl('port') },
+    { fact: 'backend host', severity: 'critical', sources: backendUrl('host') },
+    { fact: 'frontend port', severity: 'critical', sources: frontendUrl('port') },
+    { fact: 'frontend host', severity: 'critical', sources: frontendUrl('host') },
+    {
+      fact: 'readiness contract path',
+      severity: 'warning',
+      sources: [
+        { file: backendEnv, dotenv: 'PREFLIGHT_HEALTH_PATH' },
+        { file: runbook, regex: /Readiness contract: `GET https?:\/\/[^/\s]+(\/[^\s`]*)`/ },
+      ],
+    },
+    {
+      fact: 'tunnel forces IPv4',
+      severity: 'critical',
+      sources: [{ file: tunnel, yaml: 'edge-ip-version' }],
+      expect: { equals: '4' },
+      why: 'cloudflared must not try IPv6 first on a host without a working IPv6 route',
+    },
+    {
+      fact: 'tunnel ingress names 127.0.0.1',
+      severity: 'critical',
+      sources: [{ file: tunnel, yaml: ['ingress', '*', 'service'], take: 'host' }],
+      expect: { equals: '127.0.0.1' },
+      why: 'the services listen on IPv4 only; localhost may resolve to ::1',
+    },
+    {
+      fact: "frontend's API URL is not localhost",
+      severity: 'critical',
+      when: { source: { file: backendEnv, dotenv: 'PREFLIGHT_BACKEND_URL', take: 'host' }, expect: { matches: /^\d{1,3}(\.\d{1,3}){3}$/ } },
+      sources: [{ file: frontendEnv, dotenv: 'PREFLIGHT_BACKEND_URL', take: 'host' }],
+      expect: { noneOf: ['localhost'] },
+      why: 'the backend binds an IPv4 address only; localhost may resolve to ::1 and be refused',
+    },
+  ],
+});

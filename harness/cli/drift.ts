@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.ts';
+import { checkDrift, driftExitCode, type DriftLocation } from '../drift/check-drift.ts';
+import { formatDriftTable } from '../drift/drift-table.ts';
+import { formatFixPlan, planFixes, writeFixPlan } from '../drift/fix-plan.ts';
+import { DriftRulesError } from '../drift/load-rules.ts';
+
+export const summary = 'compare every file that states the same fact (ports, hosts, tunnel invariants)';
+
+const USAGE = `usage: npx preflight drift [--strict] [--fix [--write]] [--rules <file>] [--root <dir>]
+  --strict        warnings exit 2 (also PREFLIGHT_STRICT=true)
+  --fix           show the change that brings each drifted value back to its rule's source of truth
+  --write         with --fix: apply those changes (formatting and comments are kept)
+  --rules <file>  the rules file (default PREFLIGHT_DRIFT_RULES, else drift.rules.ts)
+  --root <dir>    the directory the rules' file paths are relative to (default PREFLIGHT_DRIFT_ROOT, else the rules file's)
+exit codes: 0 no drift, 1 warnings, 2 warnings in strict mode, 3 critical drift`;
+
+/** `npx preflight drift`: the table, and the exit code of DESIGN.md. */
+export async function run(args: string[]): Promise<number> {
+  let options;
+  try {
+    options = parseArgs({
+      args,
+      options: {
+        strict: { type: 'boolean' },
+        fix: { type: 'boolean' },
+        write: { type: 'boolean' },
+        rules: { type: 'string' },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`preflight drift: ${(error as Error).message}\n${USAGE}`);
+    return 3;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (options.write && !options.fix) {
+    console.error(`preflight drift: --write applies the changes of --fix; add --fix.\n${USAGE}`);
+    return 3;
+  }
+  const loaded = loadConfig();
+  if (!loaded.ok) {
+    console.error(['preflight drift: the configuration is invalid:', ...loaded.problems.map((p) => `  - ${p}`), '  fix: correct these variables in the environment or in .env.'].join('\n'));
+    return 3;
+  }
+  const rulesFile = options.rules ? path.resolve(options.rules) : loaded.config.drift.rulesFile;
+  const location: DriftLocation = {
+    rulesFile,
+    root: options.root ? path.resolve(options.root) : options.rules ? path.dirname(rulesFile) : loaded.config.drift.root,
+  };
+  const strict = Boolean(options.strict) || loaded.config.strict;
+
+  try {
+    let check = await checkDrift(location);
+    process.stdout.write(formatDriftTable(check));
+    if (options.fix) {
+      const plan = planFixes(check);
+      process.stdout.write(`\n${options.write ? 'Changing' : 'Would change (apply with --fix --write)'}:\n${formatFixPlan(plan)}`);
+      if (options.write && plan.changes.length) {
+        writeFixPlan(plan);
+        check = await checkDrift(location);
+        process.stdout.write(`\nAfter the fix:\n${formatDriftTable(check)}`);
+      }
+    }
+    return driftExitCode(check, strict);
+  } catch (error) {
+    if (!(error instanceof DriftRulesError)) throw error;
+    console.error(`preflight drift: ${error.message}`);
+    return 3;
+  }
+}

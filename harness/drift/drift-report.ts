@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import type { ReportPaths } from '../run/report-paths.ts';
+import { where } from './compare.ts';
+import type { DriftCheck } from './check-drift.ts';
+import { formatDriftMarkdown } from './drift-table.ts';
+
+/** Writes reports/drift.md (the table) and reports/drift.json (the findings and every row). */
+export function writeDriftReport(check: DriftCheck, paths: Pick<ReportPaths, 'dir' | 'driftTable' | 'driftJson'>): void {
+  fs.mkdirSync(paths.dir, { recursive: true });
+  fs.writeFileSync(paths.driftTable, formatDriftMarkdown(check));
+  const json = {
+    rulesFile: check.rulesFile,
+    root: check.root,
+    critical: check.critical,
+    warnings: check.warnings,
+    rows: check.outcomes.flatMap((outcome) =>
+      outcome.rows.map((row) => ({
+        fact: row.fact,
+        severity: outcome.rule.severity,
+        source: where(row.statement),
+        file: row.statement.file,
+        line: row.statement.line,
+        value: row.statement.value,
+        status: row.status,
+        note: row.note,
+      })),
+    ),
+  };
+  fs.writeFileSync(paths.driftJson, `${JSON.stringify(json, null, 2)}\n`);
+}

@@ -1,0 +1,34 @@
+import type { PreflightConfig } from '../config/load-config.ts';
+import type { ReportPaths } from '../run/report-paths.ts';
+import type { RunState } from '../run/run-state.ts';
+import { PreflightError } from '../setup/preflight-error.ts';
+import { checkDrift } from './check-drift.ts';
+import { writeDriftReport } from './drift-report.ts';
+import { formatDriftTable } from './drift-table.ts';
+import { DriftRulesError } from './load-rules.ts';
+
+/**
+ * The gate's drift check, before anything boots: every finding goes to the run state (the verdict reads it),
+ * the table to reports/drift.md; critical drift (or broken rules) stops the run with the table as its diagnosis.
+ */
+export async function checkDriftBeforeBoot(config: PreflightConfig, paths: ReportPaths, run: RunState): Promise<void> {
+  let check;
+  try {
+    check = await checkDrift(config.drift);
+  } catch (error) {
+    if (!(error instanceof DriftRulesError)) throw error;
+    const diagnosis = `preflight: the configuration drift rules cannot be checked; nothing was started.\n  ${error.message}`;
+    run.setupProblems.push({ what: 'drift rules', diagnosis });
+    throw new PreflightError(diagnosis);
+  }
+  writeDriftReport(check, paths);
+  run.drift.push(...check.critical, ...check.warnings);
+  const table = formatDriftTable(check);
+  if (check.critical.length) {
+    throw new PreflightError(
+      `preflight: critical configuration drift; nothing was started.\n${table}` +
+        `  fix: make the files agree: npx preflight drift --fix shows the changes, --fix --write applies them. Table: ${paths.driftTable}`,
+    );
+  }
+  if (check.warnings.length) process.stdout.write(`preflight: configuration drift (warnings):\n${table}`);
+}

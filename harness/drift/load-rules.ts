@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { driftRulesSchema, type DriftRules } from './rules.ts';
+
+/** The rules file is missing, does not load, or does not declare valid rules. */
+export class DriftRulesError extends Error {}
+
+/** Imports the rules file (TypeScript or JavaScript, rules as its default export) and validates it. */
+export async function loadDriftRules(file: string): Promise<DriftRules> {
+  if (!fs.existsSync(file)) {
+    throw new DriftRulesError(
+      `the drift rules file ${file} does not exist.\n  fix: set PREFLIGHT_DRIFT_RULES to your rules file, or create it (see drift.rules.ts in preflight's repo).`,
+    );
+  }
+  let exported: unknown;
+  try {
+    exported = (await import(pathToFileURL(file).href)).default;
+  } catch (error) {
+    throw new DriftRulesError(`the drift rules file ${file} does not load: ${(error as Error).message.split('\n')[0]}\n  fix: correct the file; check it with npx tsc --noEmit.`);
+  }
+  const parsed = driftRulesSchema.safeParse(exported);
+  if (!parsed.success) {
+    const problems = z.prettifyError(parsed.error).replace(/^/gm, '    ');
+    throw new DriftRulesError(`the drift rules file ${file} does not declare valid rules (export default defineDriftRules({ rules: [...] })):\n${problems}`);
+  }
+  return exported as DriftRules;
+}
