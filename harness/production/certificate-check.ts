@@ -25,14 +25,14 @@ const TRUST_FIX = 'serve a certificate from an authority clients trust, or, for 
  * Opens a TLS connection to the URL's host and verifies its certificate the way Node's clients do (the bundled
  * roots plus NODE_EXTRA_CA_CERTS, and the host name), saying why when it fails.
  */
-export async function checkCertificate(url: URL, options: { timeoutMs?: number; now?: Date } = {}): Promise<CertificateReport> {
-  const { timeoutMs = 5_000, now = new Date() } = options;
+export async function checkCertificate(url: URL, options: { timeoutMs?: number; now?: Date; trustedCa?: string | Buffer } = {}): Promise<CertificateReport> {
+  const { timeoutMs = 5_000, now = new Date(), trustedCa } = options;
   const host = hostOf(url);
   let socket: tls.TLSSocket | undefined;
   try {
     socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
       // rejectUnauthorized: false only to read the certificate and say what is wrong; the verdict is taken below.
-      const connection = tls.connect({ host, port: portOf(url), servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, timeout: timeoutMs });
+      const connection = tls.connect({ host, port: portOf(url), servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, timeout: timeoutMs, ca: trustedCa });
       connection.once('secureConnect', () => resolve(connection));
       connection.once('timeout', () => connection.destroy(Object.assign(new Error(`no TLS handshake within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       connection.once('error', reject);
@@ -61,6 +61,8 @@ export async function checkCertificate(url: URL, options: { timeoutMs?: number; 
 
 function verificationProblem(socket: tls.TLSSocket, peer: crypto.X509Certificate, host: string, url: URL): string | undefined {
   const prefix = `the certificate of ${url.origin}`;
+  const matches = net.isIP(host) ? peer.checkIP(host) : peer.checkHost(host);
+  if (!matches) return `${prefix} is for the wrong host: it names ${peer.subjectAltName ?? oneLine(peer.subject)}, not ${host}: serve a certificate for ${host}, or use the host name it names in the URL`;
   if (!socket.authorized) {
     const code = String(socket.authorizationError ?? 'UNKNOWN');
     switch (code) {
@@ -79,8 +81,6 @@ function verificationProblem(socket: tls.TLSSocket, peer: crypto.X509Certificate
         return `${prefix} failed verification (${code}: ${describe(peer)})`;
     }
   }
-  const matches = net.isIP(host) ? peer.checkIP(host) : peer.checkHost(host);
-  if (!matches) return `${prefix} is for the wrong host: it names ${peer.subjectAltName ?? oneLine(peer.subject)}, not ${host}: serve a certificate for ${host}, or use the host name it names in the URL`;
   return undefined;
 }
 

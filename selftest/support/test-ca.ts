@@ -54,20 +54,32 @@ export async function createTestCa(): Promise<TestCa> {
   };
   const files = (name: string): IssuedCertificate => ({ cert: path.join(dir, `${name}.pem`), key: path.join(dir, `${name}.key`) });
 
+  // `openssl ca` keeps a serial file and a database: one issuance at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.then(task, task);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
   return {
     dir,
     caCert: path.join(dir, 'ca.pem'),
-    async issue(name, { hosts, days = 90, window }) {
-      await request(name, hosts);
-      const validity = window ? ['-startdate', window.start, '-enddate', window.end] : ['-days', String(days)];
-      await openssl(dir, ['ca', '-batch', '-notext', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key',
-        '-in', `${name}.csr`, '-out', `${name}.pem`, ...validity]);
-      return files(name);
-    },
-    async selfSigned(name, { hosts, days = 90 }) {
-      await openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-        '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', String(days), '-subj', `/CN=${hosts[0]}`, '-addext', subjectAltName(hosts)]);
-      return files(name);
-    },
+    issue: (name, request) => serially(() => issue(name, request)),
+    selfSigned: (name, request) => serially(() => selfSigned(name, request)),
   };
+
+  async function issue(name: string, { hosts, days = 90, window }: CertificateRequest): Promise<IssuedCertificate> {
+    await request(name, hosts);
+    const validity = window ? ['-startdate', window.start, '-enddate', window.end] : ['-days', String(days)];
+    await openssl(dir, ['ca', '-batch', '-notext', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key',
+      '-in', `${name}.csr`, '-out', `${name}.pem`, ...validity]);
+    return files(name);
+  }
+
+  async function selfSigned(name: string, { hosts, days = 90 }: CertificateRequest): Promise<IssuedCertificate> {
+    await openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', String(days), '-subj', `/CN=${hosts[0]}`, '-addext', subjectAltName(hosts)]);
+    return files(name);
+  }
 }
