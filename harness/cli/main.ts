@@ -2,7 +2,7 @@
 type Command = { summary: string; run(args: string[]): Promise<number> };
 
 const commands: Record<string, () => Promise<Command>> = {
-  doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  doctor: () => import('./doctor.ts'),
 };
 
 function usage(): string {
