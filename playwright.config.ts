@@ -1,6 +1,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromium.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
+import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
 import { reportPaths } from './harness/run/report-paths.ts';
 
 // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
@@ -32,7 +33,10 @@ export default defineConfig({
   projects: [
     {
       name: 'local',
+      testIgnore: PRODUCTION_ONLY_SPECS,
       use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) },
     },
+    // Beside `local`, only when PREFLIGHT_PRODUCTION_URL is set.
+    ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
   ],
 });

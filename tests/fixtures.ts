@@ -4,7 +4,11 @@ import { defaultConfig, loadConfig, type PreflightConfig } from '../harness/conf
 import { awaitBootOutcome, BOOT_CHANNEL_VAR } from '../harness/setup/boot-channel.ts';
 import type { BootOutcome } from '../harness/services/boot.ts';
 import { PreflightError } from '../harness/setup/preflight-error.ts';
-import { CRITICAL_TAG } from '../harness/verdict/verdict.ts';
+import { withProductionTrust } from '../harness/production/browser-trust.ts';
+import { checkProductionTarget, type ProductionTargetCheck } from '../harness/production/production-target.ts';
+import { targetFor, type Target, type TargetName } from '../harness/production/target.ts';
+import { productionWriteSkipReason, testDataName } from '../harness/production/test-data.ts';
+import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../harness/verdict/verdict.ts';
 import { HomePage } from './pages/home-page.ts';
 import { TellYourStoryPage } from './pages/tell-your-story-page.ts';
 
@@ -13,8 +17,14 @@ export const tags = { critical: CRITICAL_TAG } as const;
 
 interface WorkerFixtures {
   preflight: PreflightConfig;
-  /** The services' boot outcome, awaited once per worker while the browser launches. */
-  services: BootOutcome;
+  /** Which system this project walks; set per project in playwright.config.ts. */
+  targetName: TargetName;
+  /** The URLs this project's specs use. */
+  target: Target;
+  /** Production's TLS, checked before any request (production project only); a failure fails every spec. */
+  productionTarget: ProductionTargetCheck | undefined;
+  /** The local services' boot outcome, awaited once per worker while the browser launches; undefined for production. */
+  services: BootOutcome | undefined;
 }
 
 interface TestFixtures {
@@ -22,6 +32,17 @@ interface TestFixtures {
   serviceLogs: void;
   homePage: HomePage;
   tellYourStoryPage: TellYourStoryPage;
+  /** Names for data a spec creates, marked as test data; on production the spec is skipped unless writes are allowed. */
+  testData: { name(): string };
+  /** The local boot outcome, for specs of any project that compare with the local build. */
+  localBoot: BootOutcome;
+}
+
+/** Waits (in a worker) for the boot that global setup started. */
+async function waitForLocalBoot(): Promise<BootOutcome> {
+  const channel = process.env[BOOT_CHANNEL_VAR];
+  if (!channel) throw new PreflightError(`preflight: ${BOOT_CHANNEL_VAR} is not set: run the gate with \`npx playwright test\` so that global setup boots the services.`);
+  return awaitBootOutcome(channel, Number(process.env.PREFLIGHT_BOOT_TIMEOUT_MS) || 65_000);
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -33,19 +54,35 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  services: [
-    // Depends on the browser so that its launch overlaps with the services' boot.
-    async ({ browser: _browser }, use) => {
-      const channel = process.env[BOOT_CHANNEL_VAR];
-      if (!channel) throw new PreflightError(`preflight: ${BOOT_CHANNEL_VAR} is not set: run the gate with \`npx playwright test\` so that global setup boots the services.`);
-      await use(await awaitBootOutcome(channel, Number(process.env.PREFLIGHT_BOOT_TIMEOUT_MS) || 65_000));
+  targetName: ['local', { scope: 'worker', option: true }],
+
+  target: [async ({ preflight, targetName }, use) => use(targetFor(targetName, preflight)), { scope: 'worker' }],
+
+  productionTarget: [
+    async ({ preflight, targetName }, use) => {
+      if (targetName !== 'production' || !preflight.production) return use(undefined);
+      const check = await checkProductionTarget(preflight.production);
+      if (check.problems.length) throw new PreflightError(`preflight: production was not walked, its TLS failed before any request: ${check.problems.join('; ')}`);
+      await use(check);
     },
+    { scope: 'worker', auto: true },
+  ],
+
+  // The browser trusts the production keys Node verified against NODE_EXTRA_CA_CERTS (harness/production/browser-trust.ts).
+  launchOptions: [
+    async ({ launchOptions, productionTarget, preflight }, use) => use(withProductionTrust(launchOptions, productionTarget, preflight.extraCaCertsFile)),
+    { scope: 'worker' },
+  ],
+
+  services: [
+    // Depends on the browser so that its launch overlaps with the services' boot. Production specs never wait for it.
+    async ({ browser: _browser, targetName }, use) => use(targetName === 'production' ? undefined : await waitForLocalBoot()),
     { scope: 'worker', auto: true, timeout: 0 },
   ],
 
   servicesReady: [
     async ({ services }, use) => {
-      if (!services.ok) throw new PreflightError(`preflight: not run, the services did not become ready.\n${services.diagnosis ?? ''}`);
+      if (services && !services.ok) throw new PreflightError(`preflight: not run, the services did not become ready.\n${services.diagnosis ?? ''}`);
       await use();
     },
     { auto: true },
@@ -56,7 +93,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ services }, use, testInfo) => {
       await use();
       if (testInfo.status === testInfo.expectedStatus) return;
-      for (const service of services.services) {
+      for (const service of services?.services ?? []) {
         if (!service.logFile || !fs.existsSync(service.logFile)) continue;
         const tail = fs.readFileSync(service.logFile, 'utf8').split('\n').slice(-80).join('\n');
         await testInfo.attach(`${service.name}.log (last lines)`, { body: tail, contentType: 'text/plain' });
@@ -72,6 +109,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   tellYourStoryPage: async ({ page }, use) => {
     await use(new TellYourStoryPage(page));
   },
+
+  testData: async ({ preflight, targetName }, use, testInfo) => {
+    const skipReason = productionWriteSkipReason(targetName, preflight);
+    if (skipReason) {
+      // The verdict lists a safety skip; it does not count it as a missing critical spec.
+      testInfo.annotations.push({ type: SAFETY_SKIP_ANNOTATION, description: skipReason });
+      testInfo.skip(true, skipReason);
+    }
+    await use({ name: () => testDataName(testInfo.project.name) });
+  },
+
+  localBoot: [async ({}, use) => use(await waitForLocalBoot()), { timeout: 0 }],
 });
 
 export { expect };

@@ -1,7 +1,7 @@
 import { expect, tags, test } from './fixtures.ts';
 
-test('integration: a story shared in the browser is stored by the backend', { tag: tags.critical }, async ({ tellYourStoryPage, request, preflight }) => {
-  const name = `preflight-test ${test.info().project.name} ${Date.now()}`;
+test('integration: a story shared in the browser is stored by the backend', { tag: tags.critical }, async ({ testData, tellYourStoryPage, request, target }) => {
+  const name = testData.name();
   const story = 'We walked the demo flow before the demo, and it held.';
 
   await tellYourStoryPage.open();
@@ -11,7 +11,7 @@ test('integration: a story shared in the browser is stored by the backend', { ta
   const id = (await tellYourStoryPage.storyId.textContent())?.trim();
   expect(id, 'the confirmation shows the story id').toBeTruthy();
 
-  const stored = await request.get(new URL(`/api/stories/${id}`, preflight.backend.url).href);
+  const stored = await request.get(new URL(`/api/stories/${id}`, target.backendUrl).href);
   expect(stored.status(), `GET /api/stories/${id}`).toBe(200);
   expect(await stored.json()).toMatchObject({ id, name, story });
 });

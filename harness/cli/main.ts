@@ -3,6 +3,7 @@ type Command = { summary: string; run(args: string[]): Promise<number> };
 
 const commands: Record<string, () => Promise<Command>> = {
   drift: () => import('./drift.ts'),
+  doctor: () => import('./doctor.ts'),
 };
 
 function usage(): string {

@@ -22,12 +22,28 @@ export interface PreflightConfig {
   healthPath: string;
   readyTimeoutMs: number;
   reuseExisting: boolean;
-  production?: { url: URL; apiUrl?: URL };
+  /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
+  production?: ProductionConfig;
   allowProductionWrites: boolean;
+  /** Services the harness starts resolve names IPv4 first (NODE_OPTIONS=--dns-result-order=ipv4first). */
+  ipv4First: boolean;
+  /** NODE_EXTRA_CA_CERTS: extra authorities Node trusts; the browser is made to trust the same ones. */
+  extraCaCertsFile?: string;
+  /** The user's NODE_OPTIONS, which started services keep (harness/network/ipv4-first.ts appends to them). */
+  nodeOptions?: string;
   strict: boolean;
   chromiumPath?: string;
   /** The drift rules file and the directory its file paths are relative to (absolute). */
   drift: { rulesFile: string; root: string };
+}
+
+export interface ProductionConfig {
+  /** The production frontend. */
+  url: URL;
+  /** The production backend. */
+  apiUrl: URL;
+  /** PREFLIGHT_ALLOW_INSECURE_PRODUCTION: plain http was allowed. */
+  allowInsecure: boolean;
 }
 
 export type ConfigResult = { ok: true; config: PreflightConfig } | { ok: false; problems: string[] };
@@ -45,7 +61,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult 
   );
   const parsed = preflightEnvSchema.safeParse(blankAsUnset);
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues, blankAsUnset) };
-  return { ok: true, config: toConfig(parsed.data) };
+  const nodeEnv = { extraCaCertsFile: env.NODE_EXTRA_CA_CERTS || undefined, nodeOptions: env.NODE_OPTIONS || undefined };
+  return { ok: true, config: { ...toConfig(parsed.data), ...nodeEnv } };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
@@ -78,10 +95,12 @@ function toConfig(env: PreflightEnv): PreflightConfig {
     healthPath,
     readyTimeoutMs: env.PREFLIGHT_READY_TIMEOUT_MS,
     reuseExisting: env.PREFLIGHT_REUSE_EXISTING,
-    production: env.PREFLIGHT_PRODUCTION_URL
-      ? { url: env.PREFLIGHT_PRODUCTION_URL, apiUrl: env.PREFLIGHT_PRODUCTION_API_URL }
-      : undefined,
+    production:
+      env.PREFLIGHT_PRODUCTION_URL && env.PREFLIGHT_PRODUCTION_API_URL
+        ? { url: env.PREFLIGHT_PRODUCTION_URL, apiUrl: env.PREFLIGHT_PRODUCTION_API_URL, allowInsecure: env.PREFLIGHT_ALLOW_INSECURE_PRODUCTION }
+        : undefined,
     allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
+    ipv4First: env.PREFLIGHT_IPV4_FIRST,
     strict: env.PREFLIGHT_STRICT,
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
     drift: driftLocation(env),

@@ -21,6 +21,7 @@ export function formatConsoleVerdict(verdict: Verdict, services: ServiceRecord[]
   const lines = ['', `preflight: ${HEADLINES[verdict.verdict]}`];
   if (verdict.criticalFailures.length) lines.push('Critical failures:', ...verdict.criticalFailures.map(describe));
   if (verdict.warnings.length) lines.push('Warnings:', ...verdict.warnings.map(describe));
+  if (verdict.safetySkips.length) lines.push('Skipped for safety (not counted as missing):', ...verdict.safetySkips.map(describe));
 
   const diagnoses = [
     ...setupProblems.map((problem) => problem.diagnosis),

@@ -37,7 +37,7 @@ export default class GateReporter implements Reporter {
       this.decide(result);
     } catch (error) {
       // A fault in the gate itself must never let the run look green.
-      this.verdict = { exitCode: 3, verdict: 'critical', strict: false, warnings: [], criticalFailures: [] };
+      this.verdict = { exitCode: 3, verdict: 'critical', strict: false, warnings: [], criticalFailures: [], safetySkips: [] };
       process.stdout.write(`\npreflight: the gate reporter failed, so the verdict is unknown: ${(error as Error).stack}\npreflight verdict: critical, exit code 3\n`);
     }
   }

@@ -19,6 +19,7 @@ export function buildVerdictReport(input: {
     endedAt: new Date().toISOString(),
     criticalFailures: input.verdict.criticalFailures,
     warnings: input.verdict.warnings,
+    safetySkips: input.verdict.safetySkips,
     specs: {
       total: input.specs.length,
       passed: count('expected'),

@@ -1,4 +1,5 @@
 import type { PreflightConfig, ServiceConfig } from '../config/load-config.ts';
+import { addressFamilyLine } from '../network/readiness-families.ts';
 import { probeReadiness } from '../readiness/probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../run/run-state.ts';
@@ -56,7 +57,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       return record;
     }
     if (!outcome.ok) {
-      record.failure = diagnoseNotReady(handle, outcome);
+      const families = outcome.reason === 'timeout' ? await addressFamilyLine(service) : undefined;
+      record.failure = diagnoseNotReady(handle, outcome, families);
       if (outcome.reason === 'violation') Object.assign(record, contractFields(outcome.lastProbe.verdict));
       publish(record);
       return record;

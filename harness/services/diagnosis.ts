@@ -17,7 +17,12 @@ function lastProbe(probe: ProbeOutcome | undefined, service: ServiceConfig): str
 }
 
 /** Every message about a service that did not become ready is built here, so they read the same. */
-export function diagnoseNotReady(handle: RunningService, outcome: Exclude<ReadinessOutcome, { ok: true } | { reason: 'aborted' }>): { summary: string; diagnosis: string } {
+export function diagnoseNotReady(
+  handle: RunningService,
+  outcome: Exclude<ReadinessOutcome, { ok: true } | { reason: 'aborted' }>,
+  /** Which address families answer (harness/network/readiness-families.ts), when the service is alive but silent. */
+  addressFamilies?: string,
+): { summary: string; diagnosis: string } {
   const { service } = handle;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   let summary: string;
@@ -36,7 +41,8 @@ export function diagnoseNotReady(handle: RunningService, outcome: Exclude<Readin
       cause = `  fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract". Check it with: curl -i ${service.healthUrl}`;
       break;
   }
-  return { summary, diagnosis: [summary, lastProbe(outcome.lastProbe, service), logTail(handle), cause].join('\n') };
+  const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
+  return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
 }
 
 export function diagnoseDiedDuringRun(handle: RunningService, exit: ExitInfo): string {

@@ -2,6 +2,7 @@ import type { FullConfig } from '@playwright/test';
 import { chooseChromium } from '../browser/chromium.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
+import { serviceEnvironment } from '../network/ipv4-first.ts';
 import { reportPaths } from '../run/report-paths.ts';
 import { currentRun } from '../run/run-state.ts';
 import { bootServices } from '../services/boot.ts';
@@ -49,6 +50,7 @@ export default async function globalSetup(playwrightConfig: FullConfig): Promise
 
   const boot = bootServices(loaded.config, {
     logDir: paths.logs,
+    env: serviceEnvironment(loaded.config),
     onRecord: (record) => run.services.set(record.name, record),
   });
   const channel = await openBootChannel(boot.outcome);

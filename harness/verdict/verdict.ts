@@ -57,6 +57,8 @@ export interface Verdict {
   strict: boolean;
   criticalFailures: Finding[];
   warnings: Finding[];
+  /** @critical specs the harness skipped for safety (SAFETY_SKIP_ANNOTATION), with the reason: listed, not counted. */
+  safetySkips: Finding[];
 }
 
 const specFinding = (spec: SpecResult, reason: string): Finding => ({
@@ -74,6 +76,7 @@ export const isCritical = (spec: SpecResult) => spec.tags.includes(CRITICAL_TAG)
 export function decideVerdict(input: VerdictInput): Verdict {
   const critical: Finding[] = [];
   const warnings: Finding[] = [];
+  const safetySkips: Finding[] = [];
 
   for (const problem of input.setupProblems) critical.push({ kind: 'setup', title: problem.what, reason: problem.diagnosis });
   for (const service of input.services) {
@@ -93,7 +96,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     const failed = spec.error ? `failed: ${spec.error}` : 'failed';
     if (isCritical(spec)) {
       if (spec.outcome === 'unexpected') critical.push(specFinding(spec, failed));
-      else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) continue;
+      else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) safetySkips.push(specFinding(spec, spec.safetySkip));
       else if (spec.outcome === 'skipped') critical.push(specFinding(spec, 'a @critical spec was skipped; critical specs cannot be skipped'));
       else if (spec.outcome === 'flaky') warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     } else if (spec.outcome === 'unexpected') {
@@ -106,7 +109,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     critical.push({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
   }
 
-  const base = { strict: input.strict, criticalFailures: critical, warnings };
+  const base = { strict: input.strict, criticalFailures: critical, warnings, safetySkips };
   if (input.runStatus === 'interrupted') return { ...base, exitCode: 130, verdict: 'interrupted' };
   if (critical.length > 0) return { ...base, exitCode: 3, verdict: 'critical' };
   if (warnings.length > 0) return input.strict ? { ...base, exitCode: 2, verdict: 'strict' } : { ...base, exitCode: 1, verdict: 'warnings' };

@@ -1,0 +1,101 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import { chooseChromium } from '../browser/chromium.ts';
+import { loadConfig, type PreflightConfig } from '../config/load-config.ts';
+import { diagnoseFamilies } from '../network/family-diagnosis.ts';
+import { probeAddressFamilies } from '../network/family-probe.ts';
+import { serviceNodeOptions } from '../network/ipv4-first.ts';
+import { systemResolver, type HostResolver } from '../network/resolve-host.ts';
+import { urlVariable } from '../network/readiness-families.ts';
+import { checkCertificate, expiryWarning } from '../production/certificate-check.ts';
+
+export interface DoctorOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Name resolution, injectable so the `::1`-first case can be checked on any machine. */
+  resolver?: HostResolver;
+  print?: (line: string) => void;
+}
+
+type Level = 'ok' | 'warning' | 'problem';
+const MARK: Record<Level, string> = { ok: 'ok  ', warning: 'WARN', problem: 'FAIL' };
+
+/**
+ * `npx preflight doctor`: what this machine does with names and address families, which browser the gate uses, and
+ * which families answer on each configured URL. Exit 0 when all is sound, 1 with warnings only, 3 with a problem.
+ */
+export async function runDoctor(options: DoctorOptions = {}): Promise<number> {
+  const { resolver = systemResolver, print = (line: string) => console.log(line) } = options;
+  const levels: Level[] = [];
+  const report = (level: Level, text: string) => {
+    levels.push(level);
+    print(`  ${MARK[level]} ${text}`);
+  };
+
+  print('preflight doctor');
+  print(`  node ${process.version}, DNS result order ${dns.getDefaultResultOrder()}, address family auto-selection ${net.getDefaultAutoSelectFamily() ? 'on' : 'off'}`);
+  try {
+    const localhost = await resolver('localhost');
+    print(`  localhost resolves to ${localhost.map((entry) => `${entry.address} (IPv${entry.family})`).join(', ')}${localhost[0]?.family === 6 ? ': IPv6 first, so a client of an IPv4-only service on localhost is refused' : ''}`);
+  } catch (error) {
+    report('problem', `localhost does not resolve: ${(error as Error).message}`);
+  }
+
+  const loaded = loadConfig(options.env);
+  if (!loaded.ok) {
+    report('problem', `the configuration is invalid:\n${loaded.problems.map((problem) => `         - ${problem}`).join('\n')}`);
+    return finish(levels, print);
+  }
+  const { config } = loaded;
+  const nodeOptions = serviceNodeOptions(config.nodeOptions, config.ipv4First);
+  print(`  services the gate starts get NODE_OPTIONS=${nodeOptions ?? config.nodeOptions ?? '(unset)'}${config.ipv4First ? '' : ' (PREFLIGHT_IPV4_FIRST=false)'}`);
+
+  const browser = chooseChromium(config.chromiumPath);
+  if (browser.kind === 'missing') report('problem', `browser: ${browser.problem}`);
+  else report('ok', `browser: ${browser.kind === 'system' ? 'system Chromium' : browser.kind === 'playwright' ? "Playwright's Chromium" : 'PREFLIGHT_CHROMIUM_PATH'} ${browser.executablePath}`);
+
+  for (const target of configuredUrls(config)) {
+    const families = await probeAddressFamilies(target.url, { resolver });
+    const finding = diagnoseFamilies(families, { name: target.name, variable: target.variable });
+    if (finding.level === 'silent') {
+      // Local services are started by the gate itself, so nothing answering there is expected unless they are to be reused.
+      const level: Level = target.startedByGate && !config.reuseExisting ? 'ok' : 'problem';
+      report(level, `${finding.text}${level === 'ok' ? ' (not running; `npx playwright test` starts it)' : ''}`);
+    } else {
+      report(finding.level, finding.text);
+    }
+    if (target.url.protocol === 'https:' && finding.level !== 'silent') {
+      const certificate = await checkCertificate(target.url);
+      if (!certificate.ok) report('problem', certificate.reason);
+      else report(expiryWarning(certificate) ? 'warning' : 'ok', expiryWarning(certificate) ?? `the certificate of ${target.url.origin} is valid until ${certificate.validTo.toISOString()} (${certificate.daysLeft} days)`);
+    }
+  }
+  return finish(levels, print);
+}
+
+interface ConfiguredUrl {
+  name: string;
+  variable: string;
+  url: URL;
+  startedByGate: boolean;
+}
+
+function configuredUrls(config: PreflightConfig): ConfiguredUrl[] {
+  const urls: ConfiguredUrl[] = config.services.map((service) => ({ name: service.name, variable: urlVariable(service), url: service.healthUrl, startedByGate: true }));
+  if (config.production) {
+    urls.push(
+      { name: 'production frontend', variable: 'PREFLIGHT_PRODUCTION_URL', url: new URL(config.healthPath, config.production.url), startedByGate: false },
+      { name: 'production backend', variable: 'PREFLIGHT_PRODUCTION_API_URL', url: new URL(config.healthPath, config.production.apiUrl), startedByGate: false },
+    );
+  }
+  return urls;
+}
+
+function finish(levels: Level[], print: (line: string) => void): number {
+  const code = levels.includes('problem') ? 3 : levels.includes('warning') ? 1 : 0;
+  print(code === 0 ? 'doctor: everything it checks is sound (exit 0)' : `doctor: ${code === 3 ? 'problems found' : 'warnings'} above (exit ${code})`);
+  return code;
+}
+
+// The command's registry entry (harness/cli/main.ts) is this module.
+export const summary = 'Node, name resolution, the browser, and which address families answer on each configured URL';
+export const run = (_args: string[]) => runDoctor();

@@ -1,0 +1,11 @@
+import type { ServiceConfig } from '../config/load-config.ts';
+import { diagnoseFamilies } from './family-diagnosis.ts';
+import { probeAddressFamilies, type FamilyProbeOptions } from './family-probe.ts';
+
+export const urlVariable = (service: Pick<ServiceConfig, 'name'>) => `PREFLIGHT_${service.name.toUpperCase()}_URL`;
+
+/** The line a readiness failure gets: which address families answer the service's readiness contract. */
+export async function addressFamilyLine(service: ServiceConfig, options: FamilyProbeOptions = {}): Promise<string> {
+  const report = await probeAddressFamilies(service.healthUrl, options);
+  return `  address families: ${diagnoseFamilies(report, { name: service.name, variable: urlVariable(service) }).text}`;
+}

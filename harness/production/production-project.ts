@@ -1,0 +1,21 @@
+import { devices, type LaunchOptions, type Project } from '@playwright/test';
+import type { ProductionConfig } from '../config/load-config.ts';
+import { TEST_DATA_HEADERS } from './test-data.ts';
+
+/** Specs that only make sense against production (its TLS, which build is live). */
+export const PRODUCTION_ONLY_SPECS = /production\.spec\.ts$/;
+
+/** The `production` project, beside `local`: the same specs against PREFLIGHT_PRODUCTION_URL, reads only by default. */
+export function productionProject(production: ProductionConfig, launchOptions: LaunchOptions): Project {
+  return {
+    name: 'production',
+    use: {
+      ...devices['Desktop Chrome'],
+      launchOptions,
+      baseURL: production.url.origin,
+      // Whatever a spec creates in production is marked as test data (the demo frontend forwards it to the backend).
+      extraHTTPHeaders: { ...TEST_DATA_HEADERS },
+      targetName: 'production',
+    } as Project['use'],
+  };
+}

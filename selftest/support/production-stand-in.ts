@@ -1,0 +1,99 @@
+// The production stand-in: the demo app in production mode (NODE_ENV=production, a release id, an absolute data
+// dir) behind the TLS proxy fixture on loopback. Every process is a real one, and `stop()` ends them all.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { repoRoot, startDemoProcess, stopDemoProcess, waitUntilServing, type DemoProcess } from './demo-process.ts';
+import { freePort } from './ports.ts';
+import type { IssuedCertificate } from './test-ca.ts';
+
+export interface ProductionStandIn {
+  /** The production frontend, as PREFLIGHT_PRODUCTION_URL. */
+  url: string;
+  /** The production backend, as PREFLIGHT_PRODUCTION_API_URL. */
+  apiUrl: string;
+  dataDir: string;
+  /** Every request the proxy received, one line each ("request GET /path x-preflight-test=1"). */
+  requests(): string[];
+  stop(): Promise<void>;
+}
+
+export interface StandInOptions {
+  /** Serve https with this certificate; plain http without it. */
+  certificate?: IssuedCertificate;
+  /** The host name the URLs use (default localhost); the proxy listens on 127.0.0.1. */
+  host?: string;
+  version?: string;
+  releaseId?: string;
+}
+
+export async function startProductionStandIn(options: StandInOptions = {}): Promise<ProductionStandIn> {
+  const { host = 'localhost', version = '0.1.0', releaseId = 'release-prod-1' } = options;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'preflight-prod-data-'));
+  const [backendPort, frontendPort, publicFrontendPort, publicApiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const env = {
+    NODE_ENV: 'production',
+    DEMO_RELEASE_ID: releaseId,
+    DEMO_VERSION: version,
+    DEMO_DATA_DIR: dataDir,
+    PREFLIGHT_BACKEND_URL: backendUrl,
+    PREFLIGHT_FRONTEND_URL: `http://127.0.0.1:${frontendPort}`,
+  };
+  const demo: DemoProcess[] = [startDemoProcess('backend', env), startDemoProcess('frontend', env)];
+  const proxy = startProxy([
+    { listen: publicFrontendPort, upstream: env.PREFLIGHT_FRONTEND_URL },
+    { listen: publicApiPort, upstream: backendUrl },
+  ], options.certificate);
+  const stop = async () => {
+    proxy.child.kill('SIGTERM');
+    await Promise.all([...demo.map((process) => stopDemoProcess(process)), proxy.exited]);
+  };
+  try {
+    await Promise.all([
+      waitUntilServing(demo[0]!, `${backendUrl}/ops/health/production`),
+      waitUntilServing(demo[1]!, `${env.PREFLIGHT_FRONTEND_URL}/ops/health/production`),
+      proxy.listening(2),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const scheme = options.certificate ? 'https' : 'http';
+  return {
+    url: `${scheme}://${host}:${publicFrontendPort}`,
+    apiUrl: `${scheme}://${host}:${publicApiPort}`,
+    dataDir,
+    requests: () => proxy.output().split('\n').filter((line) => line.startsWith('request ')),
+    stop,
+  };
+}
+
+function startProxy(routes: { listen: number; upstream: string }[], certificate?: IssuedCertificate) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PREFLIGHT_|DEMO_|NODE_OPTIONS$|NODE_TEST_CONTEXT$)/.test(key)));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'selftest/fixtures/tls-proxy.ts'], {
+    cwd: repoRoot,
+    env: { ...inherited, PROXY_ROUTES: JSON.stringify(routes), ...(certificate ? { PROXY_CERT: certificate.cert, PROXY_KEY: certificate.key } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  let ended = false;
+  const exited = new Promise<void>((resolve) => child.once('close', () => ((ended = true), resolve())));
+  return {
+    child,
+    exited,
+    output: () => output,
+    /** Waits until the proxy says it listens on `count` ports, racing its exit and a deadline. */
+    async listening(count: number, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((output.match(/^listening on /gm) ?? []).length < count) {
+        if (ended || Date.now() > deadline) throw new Error(`the TLS proxy fixture did not start listening:\n${output}`);
+        await Promise.race([delay(25), exited]);
+      }
+    },
+  };
+}
