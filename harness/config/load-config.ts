@@ -24,6 +24,8 @@ export interface PreflightConfig {
   production?: { url: URL; apiUrl?: URL };
   allowProductionWrites: boolean;
   strict: boolean;
+  /** Critical specs may be left out; the run is then marked partial and is not a gate. */
+  allowPartial: boolean;
   chromiumPath?: string;
 }
 
@@ -80,6 +82,7 @@ function toConfig(env: PreflightEnv): PreflightConfig {
       : undefined,
     allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
     strict: env.PREFLIGHT_STRICT,
+    allowPartial: env.PREFLIGHT_ALLOW_PARTIAL,
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
   };
 }

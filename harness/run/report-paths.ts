@@ -13,6 +13,8 @@ export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = proces
     verdict: path.join(dir, 'verdict.json'),
     summary: path.join(dir, 'summary.md'),
     logs: path.join(dir, 'logs'),
+    /** Blob report of a sharded run, for `npx playwright merge-reports`. */
+    blob: path.join(dir, 'blob'),
     /** Playwright's outputDir (traces, screenshots): test-results/ unless the reports were moved. */
     testResults: env.PREFLIGHT_REPORTS_DIR ? path.join(dir, 'test-results') : path.resolve(root, 'test-results'),
   };
