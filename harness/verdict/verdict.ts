@@ -136,7 +136,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
       const { why, ...where } = missing;
       didNotRun({ kind: 'spec', ...where, reason: `a @critical spec did not run: ${why}` });
     }
-    for (const problem of input.completeness?.problems ?? []) didNotRun({ kind: 'run', title: 'critical specs unknown', reason: problem });
+    for (const problem of input.completeness?.problems ?? []) didNotRun({ kind: 'run', title: 'completeness check', reason: problem });
     if (input.specs.length === 0) didNotRun({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
   }
 
