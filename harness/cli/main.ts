@@ -1,7 +1,9 @@
 /** One entry per command; each lives in its own module and returns the exit code. */
 type Command = { summary: string; run(args: string[]): Promise<number> };
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  health: () => import('./health.ts'),
+};
 
 function usage(): string {
   const lines = Object.keys(commands).map((name) => `  npx preflight ${name}`);
