@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromium.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
+import { isShardedRun } from './harness/reporter/command-line.ts';
 import { reportPaths } from './harness/run/report-paths.ts';
 
 // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
@@ -22,6 +23,8 @@ export default defineConfig({
     [process.env.CI ? 'line' : 'list'],
     ['html', { outputFolder: paths.html, open: 'never' }],
     ['junit', { outputFile: paths.junit }],
+    // A shard (--shard=i/n) also writes a blob report, for `npx playwright merge-reports`.
+    ...(isShardedRun(process.argv) ? [['blob', { outputDir: paths.blob }] as const] : []),
     // Last: it ends the process with the verdict's exit code.
     ['./harness/reporter/gate-reporter.ts'],
   ],

@@ -4,6 +4,7 @@ type Command = { summary: string; run(args: string[]): Promise<number> };
 const commands: Record<string, () => Promise<Command>> = {
   drift: () => import('./drift.ts'),
   doctor: () => import('./doctor.ts'),
+  health: () => import('./health.ts'),
 };
 
 function usage(): string {

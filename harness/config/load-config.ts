@@ -32,6 +32,8 @@ export interface PreflightConfig {
   /** The user's NODE_OPTIONS, which started services keep (harness/network/ipv4-first.ts appends to them). */
   nodeOptions?: string;
   strict: boolean;
+  /** Critical specs may be left out; the run is then marked partial and is not a gate. */
+  allowPartial: boolean;
   chromiumPath?: string;
   /** The drift rules file and the directory its file paths are relative to (absolute). */
   drift: { rulesFile: string; root: string };
@@ -102,6 +104,7 @@ function toConfig(env: PreflightEnv): PreflightConfig {
     allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
     ipv4First: env.PREFLIGHT_IPV4_FIRST,
     strict: env.PREFLIGHT_STRICT,
+    allowPartial: env.PREFLIGHT_ALLOW_PARTIAL,
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
     drift: driftLocation(env),
   };

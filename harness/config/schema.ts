@@ -27,6 +27,7 @@ const serviceEnvSchema = z.object({
   PREFLIGHT_REUSE_EXISTING: flag.default(false),
   PREFLIGHT_ALLOW_PRODUCTION_WRITES: flag.default(false),
   PREFLIGHT_STRICT: flag.default(false),
+  PREFLIGHT_ALLOW_PARTIAL: flag.default(false),
   PREFLIGHT_CHROMIUM_PATH: nonEmpty.optional(),
   // Read by report-paths.ts before validation (reports must be written even for an invalid configuration); validated here.
   PREFLIGHT_REPORTS_DIR: nonEmpty.default('reports'),

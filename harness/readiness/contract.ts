@@ -34,9 +34,10 @@ export interface ReadinessVerdict {
  * Interprets one answer of the readiness contract:
  * 200 + ready -> ready, 200 + ready-degraded -> degraded, 503 + down -> down, anything else -> violation.
  */
-export function interpretReadiness(httpStatus: number, rawBody: string, contentType = ''): ReadinessVerdict {
+export function interpretReadiness(httpStatus: number, rawBody: string, contentType = '', location?: string): ReadinessVerdict {
   if (httpStatus >= 300 && httpStatus < 400) {
-    return violation(httpStatus, `answered HTTP ${httpStatus} (a redirect); the contract endpoint must answer itself, without redirects`);
+    const target = location ? ` to ${location}` : '';
+    return violation(httpStatus, `answered HTTP ${httpStatus} (a redirect${target}); the contract endpoint must answer itself, without redirects`);
   }
   let json: unknown;
   try {
@@ -60,6 +61,11 @@ export function interpretReadiness(httpStatus: number, rawBody: string, contentT
   return { state: 'down', reason: `down${detail}`, httpStatus, body };
 }
 
+/** No answer within the timeout is a contract violation too: the contract promises an answer in time. */
+export function timeoutViolation(timeoutMs: number): ReadinessVerdict {
+  return violation(0, `no answer within ${timeoutMs} ms (a timeout); the contract endpoint must answer promptly, without waiting on slow dependencies`);
+}
+
 function violation(httpStatus: number, reason: string, body?: ReadinessBody): ReadinessVerdict {
   return { state: 'violation', reason: `contract violation: ${reason}`, httpStatus, body };
 }
@@ -76,9 +82,16 @@ function describeSchemaIssues(issues: z.core.$ZodIssue[], json: unknown): string
     .map((issue) => {
       const where = issue.path.length ? issue.path.join('.') : 'body';
       const got = valueAt(json, issue.path);
-      return `${where}: ${issue.message} (got ${got === undefined ? 'nothing' : snippet(JSON.stringify(got))})`;
+      return `${where}: ${issue.message} (got ${got === undefined ? 'nothing' : snippet(JSON.stringify(got))}${caseHint(issue, got)})`;
     })
     .join('; ');
+}
+
+/** "READY" is not "ready": say so, since it is the most common way to break the contract. */
+function caseHint(issue: z.core.$ZodIssue, got: unknown): string {
+  if (issue.code !== 'invalid_value' || typeof got !== 'string') return '';
+  const match = issue.values.find((value) => typeof value === 'string' && value.toLowerCase() === got.toLowerCase());
+  return match === undefined ? '' : `, and "${got}" is not "${String(match)}": values are case-sensitive`;
 }
 
 function valueAt(json: unknown, path: PropertyKey[]): unknown {

@@ -24,7 +24,8 @@ export async function probeReadiness(url: URL | string, timeoutMs = 2_000): Prom
     });
     const body = await response.body.text();
     const contentType = String(response.headers['content-type'] ?? '');
-    return { kind: 'answered', verdict: interpretReadiness(response.statusCode, body, contentType), latencyMs: latency() };
+    const location = response.headers.location === undefined ? undefined : String(response.headers.location);
+    return { kind: 'answered', verdict: interpretReadiness(response.statusCode, body, contentType, location), latencyMs: latency() };
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { name?: string };
     if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {

@@ -1,89 +1,217 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
+import { ciEnvironment } from '../config/ci-environment.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
-import { currentRun } from '../run/run-state.ts';
-import { decideVerdict, SAFETY_SKIP_ANNOTATION, type SpecResult, type Verdict } from '../verdict/verdict.ts';
+import { currentRun, type ServiceRecord, type SetupProblem } from '../run/run-state.ts';
+import { findMissingCriticalSpecs, missingShards, type SpecRef } from '../verdict/completeness.ts';
+import { decideVerdict, SAFETY_SKIP_ANNOTATION, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
+import { projectsFromArgv } from './command-line.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
+import { publishRecord, readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
+import { specRef } from './spec-identity.ts';
+import { startSpecListing, type SpecListing } from './spec-listing.ts';
+import { formatSummaryMarkdown } from './summary-markdown.ts';
 import { buildVerdictReport } from './verdict-report.ts';
 
+/** `test`: a run (or one shard); `merge`: `npx playwright merge-reports`; `list`: `--list`, where there is no verdict. */
+type Mode = 'test' | 'merge' | 'list';
+
+const LISTING_TIMEOUT_MS = 60_000;
+
 /**
- * Feeds the run's results to the verdict, writes reports/verdict.json, prints the verdict, and makes
- * `npx playwright test` exit with the verdict's code. Must be the last reporter: it ends the process.
+ * Feeds the run's results to the verdict, writes reports/verdict.json and reports/summary.md, prints the verdict,
+ * and makes `npx playwright test` (and `npx playwright merge-reports`) exit with the verdict's code.
+ * Must be the last reporter: it ends the process.
  */
 export default class GateReporter implements Reporter {
-  private suite?: Suite;
+  private readonly mode: Mode;
   private readonly paths: ReportPaths = reportPaths();
   private readonly runErrors: string[] = [];
+  private config?: FullConfig;
+  private suite?: Suite;
+  /** The specs Playwright selected before sharding: what the command line's filters left. */
+  private selected?: SpecRef[];
+  private listing?: SpecListing;
   private verdict?: Verdict;
+  private consoleText = '';
 
-  printsToStdio(): boolean {
-    return true;
+  constructor(options: { _mode?: string } = {}) {
+    // Playwright tells reporters how they run through this option; merge-reports has no global setup.
+    this.mode = options._mode === 'merge' ? 'merge' : options._mode === 'list' ? 'list' : 'test';
   }
 
-  onBegin(_config: FullConfig, suite: Suite): void {
+  printsToStdio(): boolean {
+    return this.mode !== 'list';
+  }
+
+  async preprocess({ config, suite }: { config: FullConfig; suite: Suite }): Promise<void> {
+    if (this.mode !== 'test') return;
+    this.config = config;
+    this.selected = suite.allTests().map(specRef);
+    const projects = projectsFromArgv(process.argv);
+    this.listing = startSpecListing({ configFile: config.configFile, projects });
+    const run = currentRun();
+    publishRecord(config.metadata, config.shard, () => ({
+      shard: config.shard,
+      ...gateSettings(),
+      projects,
+      startedAt: run.startedAt,
+      services: [...run.services.values()],
+      setupProblems: run.setupProblems,
+      drift: run.drift,
+    }));
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.config = config;
     this.suite = suite;
+    if (this.mode !== 'merge') return;
+    const projects = [...new Set(readRecords(config.metadata).flatMap((record) => record.projects))];
+    this.listing = startSpecListing({ configFile: config.configFile, projects });
   }
 
   onError(error: TestError): void {
     // Problems the harness already diagnosed (setup) are reported from the run state, not twice.
     if (error.message?.startsWith('preflight:')) return;
+    // Playwright's own "No tests found" is the verdict's "no specs ran" (allowed in a partial run), not a run error.
+    if (/^(Error: )?No tests found/.test(error.message ?? '')) return;
     this.runErrors.push(firstLine(error.message ?? error.value ?? 'unknown error'));
   }
 
   async onEnd(result: FullResult): Promise<void> {
+    if (this.mode === 'list') return;
     try {
-      this.decide(result);
+      await this.decide(result);
     } catch (error) {
       // A fault in the gate itself must never let the run look green.
-      this.verdict = { exitCode: 3, verdict: 'critical', strict: false, warnings: [], criticalFailures: [], safetySkips: [] };
-      process.stdout.write(`\npreflight: the gate reporter failed, so the verdict is unknown: ${(error as Error).stack}\npreflight verdict: critical, exit code 3\n`);
+      this.verdict = { exitCode: 3, verdict: 'critical', strict: false, partial: false, warnings: [], criticalFailures: [], notRun: [], safetySkipped: [] };
+      this.consoleText = `\npreflight: the gate reporter failed, so the verdict is unknown: ${(error as Error).stack}\npreflight verdict: critical, exit code 3\n`;
+    } finally {
+      this.listing?.cancel();
     }
   }
 
-  private decide(result: FullResult): void {
-    const run = currentRun();
+  private async decide(result: FullResult): Promise<void> {
     const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
-    const services = [...run.services.values()];
+    const facts = this.mode === 'merge' ? this.mergedFacts() : this.runFacts();
+    const completeness: CriticalCompleteness = { missing: [], problems: facts.problems };
+    // Completeness only matters for a run that went its way: an invalid setup or Ctrl+C is decided without it.
+    if (result.status !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {
+      const listed = await this.listing.result(LISTING_TIMEOUT_MS);
+      if (listed.ok) {
+        completeness.missing = findMissingCriticalSpecs({
+          listed: listed.specs,
+          ran: specs,
+          selected: this.selected,
+          shard: this.config?.shard ?? undefined,
+          merged: this.mode === 'merge',
+        });
+      } else completeness.problems.push(listed.problem);
+    }
     this.verdict = decideVerdict({
       specs,
-      services,
-      setupProblems: run.setupProblems,
-      drift: run.drift,
+      services: facts.services,
+      setupProblems: facts.setupProblems,
+      drift: facts.drift,
       runErrors: this.runErrors,
       runStatus: result.status,
-      strict: strictMode(),
+      strict: facts.strict,
+      allowPartial: facts.allowPartial,
+      completeness,
     });
-    const report = buildVerdictReport({ verdict: this.verdict, specs, services, startedAt: run.startedAt, runStatus: result.status });
+    const report = buildVerdictReport({
+      verdict: this.verdict,
+      specs,
+      services: facts.services,
+      startedAt: facts.startedAt ?? result.startTime.toISOString(),
+      endedAt: new Date(result.startTime.getTime() + result.duration).toISOString(),
+      runStatus: result.status,
+      shards: facts.shards,
+    });
     fs.mkdirSync(this.paths.dir, { recursive: true });
     fs.writeFileSync(this.paths.verdict, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(formatConsoleVerdict(this.verdict, services, run.setupProblems, this.paths));
+    const summary = formatSummaryMarkdown(report);
+    fs.writeFileSync(this.paths.summary, summary);
+    const { githubStepSummary } = ciEnvironment();
+    if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${summary}\n`);
+    this.consoleText = formatConsoleVerdict(this.verdict, facts.services, facts.setupProblems, this.paths);
+  }
+
+  /** A run or a shard: what global setup recorded in this process. */
+  private runFacts() {
+    const run = currentRun();
+    const shard = this.config?.shard ?? null;
+    return {
+      ...gateSettings(),
+      services: [...run.services.values()] as ServiceRecord[],
+      setupProblems: run.setupProblems,
+      drift: run.drift,
+      startedAt: run.startedAt as string | undefined,
+      problems: [] as string[],
+      shards: shard ? [shardLabel(shard)] : [],
+    };
+  }
+
+  /** A merge of shards' blob reports: what each shard's gate reporter recorded. */
+  private mergedFacts() {
+    const records = readRecords(this.config?.metadata ?? {});
+    const settings = gateSettings();
+    const problems = missingShards(records.map((record) => record.shard)).map(
+      (shard) => `shard ${shard} has no blob report in the merge: collect every shard's reports/blob/ before merging`,
+    );
+    const setupProblems: SetupProblem[] = records.flatMap((record) =>
+      record.setupProblems.map((problem) => ({ ...problem, what: `${problem.what} (${shardLabel(record.shard)})` })),
+    );
+    if (records.length === 0) {
+      setupProblems.push({
+        what: 'merge',
+        diagnosis:
+          'preflight: the blob reports carry no gate record, so the services\' readiness is unknown.\n' +
+          '  likely cause: the shards ran without the gate reporter, or with another version of preflight.\n' +
+          '  fix: run each shard with `npx playwright test --shard=i/n` (playwright.config.ts adds the blob reporter), then merge.',
+      });
+    }
+    return {
+      strict: settings.strict || records.some((record) => record.strict),
+      allowPartial: settings.allowPartial || records.some((record) => record.allowPartial),
+      services: records.flatMap((record) => record.services.map((service) => labelled(service, record))),
+      setupProblems,
+      drift: records.flatMap((record) => record.drift ?? []),
+      startedAt: records.map((record) => record.startedAt).sort()[0],
+      problems,
+      shards: records.map((record) => shardLabel(record.shard)),
+    };
   }
 
   async onExit(): Promise<void> {
-    if (this.verdict) process.exit(this.verdict.exitCode);
+    if (this.mode === 'list' || !this.verdict) return;
+    // Printed here, after every other reporter has finished, so the verdict is the last line of the run.
+    process.stdout.write(this.consoleText);
+    process.exit(this.verdict.exitCode);
   }
 }
 
-/** Strict mode from the validated configuration; an invalid configuration is critical anyway. */
-function strictMode(): boolean {
+/** Strict and partial mode from the validated configuration; an invalid configuration is critical anyway. */
+function gateSettings(): Pick<ShardRecord, 'strict' | 'allowPartial'> {
   const loaded = loadConfig();
-  return loaded.ok && loaded.config.strict;
+  return { strict: loaded.ok && loaded.config.strict, allowPartial: loaded.ok && loaded.config.allowPartial };
 }
+
+const labelled = (service: ServiceRecord, record: ShardRecord): ServiceRecord =>
+  record.shard ? { ...service, name: `${service.name} (${shardLabel(record.shard)})` } : service;
 
 function toSpecResult(test: TestCase): SpecResult {
   const last = test.results.at(-1);
   const error = last?.errors[0]?.message ?? last?.error?.message;
+  const { tags, ...where } = specRef(test);
   return {
-    title: test.titlePath().slice(3).join(' › ') || test.title,
-    file: path.relative(process.cwd(), test.location.file),
-    line: test.location.line,
-    project: test.parent.project()?.name ?? '',
-    tags: test.tags,
+    ...where,
+    tags,
     outcome: test.outcome(),
     error: error ? firstLine(stripAnsi(error)) : undefined,
-    safetySkip: test.annotations.find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description,
+    // Declared annotations live on the test, those added while it ran (a runtime skip) on its result.
+    safetySkip: [...test.annotations, ...(last?.annotations ?? [])].find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description,
   };
 }
 

@@ -15,6 +15,8 @@ export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = proces
     logs: path.join(dir, 'logs'),
     driftTable: path.join(dir, 'drift.md'),
     driftJson: path.join(dir, 'drift.json'),
+    /** Blob report of a sharded run, for `npx playwright merge-reports`. */
+    blob: path.join(dir, 'blob'),
     /** Playwright's outputDir (traces, screenshots): test-results/ unless the reports were moved. */
     testResults: env.PREFLIGHT_REPORTS_DIR ? path.join(dir, 'test-results') : path.resolve(root, 'test-results'),
   };

@@ -27,6 +27,23 @@ export interface SpecResult {
 
 export type RunStatus = 'passed' | 'failed' | 'timedout' | 'interrupted';
 
+/** A @critical spec that should have run and did not (found by ./completeness.ts). */
+export interface MissingCriticalSpec {
+  title: string;
+  file: string;
+  line: number;
+  project: string;
+  /** Why it did not run, e.g. "filtered out of this run by the command line". */
+  why: string;
+}
+
+/** Whether every @critical spec ran: what is missing, and why the check itself may be incomplete. */
+export interface CriticalCompleteness {
+  missing: MissingCriticalSpec[];
+  /** Reasons the full set of @critical specs is unknown or incomplete (listing failed, a shard's report is missing). */
+  problems: string[];
+}
+
 export interface VerdictInput {
   specs: SpecResult[];
   services: ServiceRecord[];
@@ -37,6 +54,9 @@ export interface VerdictInput {
   strict: boolean;
   /** Configuration drift found before boot: each finding is critical or a warning, as its rule says. */
   drift?: DriftFinding[];
+  /** PREFLIGHT_ALLOW_PARTIAL: critical specs that did not run are listed as not run; the run is not a gate. */
+  allowPartial?: boolean;
+  completeness?: CriticalCompleteness;
 }
 
 export interface Finding {
@@ -55,10 +75,14 @@ export interface Verdict {
   exitCode: 0 | 1 | 2 | 3 | 130;
   verdict: VerdictName;
   strict: boolean;
+  /** A partial run (PREFLIGHT_ALLOW_PARTIAL=true and something critical did not run): its exit code is not a gate. */
+  partial: boolean;
   criticalFailures: Finding[];
   warnings: Finding[];
-  /** @critical specs the harness skipped for safety (SAFETY_SKIP_ANNOTATION), with the reason: listed, not counted. */
-  safetySkips: Finding[];
+  /** With PREFLIGHT_ALLOW_PARTIAL=true: the @critical specs that did not run (otherwise they are critical failures). */
+  notRun: Finding[];
+  /** @critical specs the harness skipped for safety (SAFETY_SKIP_ANNOTATION): listed, not missing. */
+  safetySkipped: Finding[];
 }
 
 const specFinding = (spec: SpecResult, reason: string): Finding => ({
@@ -76,7 +100,6 @@ export const isCritical = (spec: SpecResult) => spec.tags.includes(CRITICAL_TAG)
 export function decideVerdict(input: VerdictInput): Verdict {
   const critical: Finding[] = [];
   const warnings: Finding[] = [];
-  const safetySkips: Finding[] = [];
 
   for (const problem of input.setupProblems) critical.push({ kind: 'setup', title: problem.what, reason: problem.diagnosis });
   for (const service of input.services) {
@@ -92,12 +115,17 @@ export function decideVerdict(input: VerdictInput): Verdict {
   for (const error of input.runErrors) critical.push({ kind: 'run', title: 'error outside the specs', reason: error });
   if (input.runStatus === 'timedout') critical.push({ kind: 'run', title: 'global timeout', reason: 'the run hit its global timeout before every spec finished' });
 
+  const notRun: Finding[] = [];
+  const safetySkipped: Finding[] = [];
+  // A critical spec that did not run fails the gate, unless the user asked for a partial run.
+  const didNotRun = (finding: Finding) => (input.allowPartial ? notRun : critical).push(finding);
+
   for (const spec of input.specs) {
     const failed = spec.error ? `failed: ${spec.error}` : 'failed';
     if (isCritical(spec)) {
       if (spec.outcome === 'unexpected') critical.push(specFinding(spec, failed));
-      else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) safetySkips.push(specFinding(spec, spec.safetySkip));
-      else if (spec.outcome === 'skipped') critical.push(specFinding(spec, 'a @critical spec was skipped; critical specs cannot be skipped'));
+      else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) safetySkipped.push(specFinding(spec, `skipped by the harness for safety: ${spec.safetySkip}`));
+      else if (spec.outcome === 'skipped') didNotRun(specFinding(spec, 'a @critical spec was skipped (test.skip, test.fixme, a condition, or the run stopped early); critical specs cannot be skipped'));
       else if (spec.outcome === 'flaky') warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     } else if (spec.outcome === 'unexpected') {
       warnings.push(specFinding(spec, `non-critical spec ${failed}`));
@@ -105,12 +133,20 @@ export function decideVerdict(input: VerdictInput): Verdict {
       warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     }
   }
-  if (input.specs.length === 0 && input.runStatus !== 'interrupted') {
-    critical.push({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
+
+  const interrupted = input.runStatus === 'interrupted';
+  if (!interrupted) {
+    for (const missing of input.completeness?.missing ?? []) {
+      const { why, ...where } = missing;
+      didNotRun({ kind: 'spec', ...where, reason: `a @critical spec did not run: ${why}` });
+    }
+    for (const problem of input.completeness?.problems ?? []) didNotRun({ kind: 'run', title: 'completeness check', reason: problem });
+    if (input.specs.length === 0) didNotRun({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
   }
 
-  const base = { strict: input.strict, criticalFailures: critical, warnings, safetySkips };
-  if (input.runStatus === 'interrupted') return { ...base, exitCode: 130, verdict: 'interrupted' };
+  const partial = Boolean(input.allowPartial) && notRun.length > 0;
+  const base = { strict: input.strict, partial, criticalFailures: critical, warnings, notRun, safetySkipped };
+  if (interrupted) return { ...base, exitCode: 130, verdict: 'interrupted' };
   if (critical.length > 0) return { ...base, exitCode: 3, verdict: 'critical' };
   if (warnings.length > 0) return input.strict ? { ...base, exitCode: 2, verdict: 'strict' } : { ...base, exitCode: 1, verdict: 'warnings' };
   return { ...base, exitCode: 0, verdict: 'pass' };

@@ -39,8 +39,8 @@ describe('the production target', () => {
     assert.equal(run.verdict.specs.total, 10, 'four local specs, six production specs');
     assert.equal(run.verdict.specs.passed, 9, explain(run));
     assert.match(run.output, /\[production\] › tests\/frontend\.spec\.ts/);
-    assert.deepEqual(run.verdict.safetySkips.map((skip: any) => [skip.project, skip.reason]), [['production', SAFETY_REASON]]);
-    assert.match(run.output, /Skipped for safety \(not counted as missing\):\n {2}- integration: .*\(production, tests\/integration\.spec\.ts:\d+\): no writes to production/);
+    assert.deepEqual(run.verdict.safetySkipped.map((skip: any) => [skip.project, skip.reason]), [['production', `skipped by the harness for safety: ${SAFETY_REASON}`]]);
+    assert.match(run.output, /Skipped by the harness for safety:\n {2}- integration: .*\(production, tests\/integration\.spec\.ts:\d+\): skipped by the harness for safety: no writes to production/);
     const requests = prod.requests();
     assert.ok(requests.some((line) => line.startsWith('request GET /tell-your-story')), `production served the page:\n${requests.join('\n')}`);
     assert.deepEqual(requests.filter((line) => !line.startsWith('request GET ')), [], 'nothing but reads reached production');
@@ -54,7 +54,7 @@ describe('the production target', () => {
     const warnings = run.verdict.warnings.map((warning: any) => warning.reason).join('\n');
     assert.match(warnings, new RegExp(`the certificate of ${prod.url.replace(/[.]/g, '\\.')} expires on \\S+, in [56] day\\(s\\) \\(less than 14\\)`));
     assert.match(warnings, /production runs 1\.4\.2, local is 1\.5\.0/);
-    assert.deepEqual(run.verdict.safetySkips, []);
+    assert.deepEqual(run.verdict.safetySkipped, []);
     const stories = JSON.parse(fs.readFileSync(path.join(prod.dataDir, 'stories.json'), 'utf8'));
     assert.equal(stories.length, 1, 'the integration spec stored one story in production');
     assert.match(stories[0].name, /^preflight-test production \d+$/);

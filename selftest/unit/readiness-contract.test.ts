@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { interpretReadiness } from '../../harness/readiness/contract.ts';
+import { interpretReadiness, timeoutViolation } from '../../harness/readiness/contract.ts';
 
 describe('interpretReadiness: the readiness contract', () => {
   const cases: Array<[string, number, string, string, RegExp?]> = [
@@ -14,6 +14,7 @@ describe('interpretReadiness: the readiness contract', () => {
     ['503 with "ready"', 503, '{"status":"ready"}', 'violation', /HTTP 503/],
     ['a redirect', 302, '', 'violation', /redirect/],
     ['500 with an error page', 500, 'Internal Server Error', 'violation', /HTTP 500/],
+    ['200 with status "READY": case-sensitive', 200, '{"status":"READY"}', 'violation', /got "READY", and "READY" is not "ready": values are case-sensitive/],
     ['a check with an unknown status', 200, '{"status":"ready","checks":{"db":{"status":"ok"}}}', 'violation', /checks\.db\.status/],
   ];
   for (const [what, status, body, state, reason] of cases) {
@@ -23,4 +24,14 @@ describe('interpretReadiness: the readiness contract', () => {
       if (reason) assert.match(verdict.reason, reason);
     });
   }
+
+  it('names where a redirect points', () => {
+    assert.match(interpretReadiness(301, '', '', '/login').reason, /a redirect to \/login/);
+  });
+
+  it('calls no answer in time a violation', () => {
+    const verdict = timeoutViolation(2000);
+    assert.equal(verdict.state, 'violation');
+    assert.match(verdict.reason, /no answer within 2000 ms \(a timeout\)/);
+  });
 });

@@ -12,6 +12,7 @@ const spec = (outcome: SpecResult['outcome'], tags = ['@critical'], title = `a $
   outcome,
   error: outcome === 'unexpected' ? 'Error: boom' : undefined,
 });
+const missing = { title: 'integration', file: 'tests/integration.spec.ts', line: 3, project: 'local', why: 'filtered out of this run by the command line' };
 const service = (extra: Partial<ServiceRecord> = {}): ServiceRecord => ({
   name: 'backend',
   url: 'http://127.0.0.1:3001',
@@ -53,6 +54,14 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
     ['the global timeout was hit', { runStatus: 'timedout' }, 3, 'critical'],
     ['interrupted (Ctrl+C), even with failures', { runStatus: 'interrupted', specs: [spec('unexpected')] }, 130, 'interrupted'],
     ['critical beats warnings', { specs: [spec('unexpected'), spec('flaky')], strict: true }, 3, 'critical'],
+    ['a @critical spec was filtered out', { completeness: { missing: [missing], problems: [] } }, 3, 'critical'],
+    ['the @critical specs could not be listed', { completeness: { missing: [], problems: ['listing failed'] } }, 3, 'critical'],
+    ['partial: a @critical spec filtered out', { allowPartial: true, completeness: { missing: [missing], problems: [] } }, 0, 'pass'],
+    ['partial: a @critical spec skipped', { allowPartial: true, specs: [spec('expected'), spec('skipped')] }, 0, 'pass'],
+    ['partial: no spec ran at all', { allowPartial: true, specs: [] }, 0, 'pass'],
+    ['partial: what ran failed critically', { allowPartial: true, specs: [spec('unexpected')], completeness: { missing: [missing], problems: [] } }, 3, 'critical'],
+    ['partial: what ran has a warning', { allowPartial: true, specs: [spec('flaky')], completeness: { missing: [missing], problems: [] } }, 1, 'warnings'],
+    ['interrupted with critical specs missing', { runStatus: 'interrupted', completeness: { missing: [missing], problems: [] } }, 130, 'interrupted'],
   ];
   for (const [when, given, exitCode, verdict] of table) {
     it(`${when} -> ${exitCode} (${verdict})`, () => {
@@ -72,5 +81,30 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
   it('carries the degraded message into the warning', () => {
     const result = decideVerdict(input({ services: [service({ contract: 'degraded', contractReason: 'ready-degraded: disk 91%' })] }));
     assert.match(result.warnings[0].reason, /disk 91%/);
+  });
+
+  it('a partial run lists what did not run, is marked partial, and fails nothing for it', () => {
+    const result = decideVerdict(input({ allowPartial: true, specs: [spec('expected'), spec('skipped', ['@critical'], 'skipped one')], completeness: { missing: [missing], problems: [] } }));
+    assert.equal(result.partial, true);
+    assert.deepEqual(result.criticalFailures, []);
+    assert.deepEqual(result.notRun.map((finding) => finding.title), ['skipped one', 'integration']);
+    assert.match(result.notRun[1]!.reason, /did not run: filtered out of this run by the command line/);
+  });
+
+  it('PREFLIGHT_ALLOW_PARTIAL with every critical spec run is a full gate, not partial', () => {
+    const result = decideVerdict(input({ allowPartial: true, completeness: { missing: [], problems: [] } }));
+    assert.equal(result.partial, false);
+  });
+
+  it('names a filtered-out critical spec with its file, line and project', () => {
+    const result = decideVerdict(input({ completeness: { missing: [missing], problems: [] } }));
+    assert.deepEqual(result.criticalFailures, [
+      { kind: 'spec', title: 'integration', file: 'tests/integration.spec.ts', line: 3, project: 'local', reason: 'a @critical spec did not run: filtered out of this run by the command line' },
+    ]);
+  });
+
+  it('lists a spec skipped for safety apart, with its reason', () => {
+    const result = decideVerdict(input({ specs: [spec('expected'), { ...spec('skipped', ['@critical'], 'writes'), safetySkip: 'production writes not allowed' }] }));
+    assert.deepEqual(result.safetySkipped.map((finding) => [finding.title, finding.reason]), [['writes', 'skipped by the harness for safety: production writes not allowed']]);
   });
 });

@@ -1,0 +1,87 @@
+import { loadConfig } from '../config/load-config.ts';
+import { timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
+import { describeProbe, probeReadiness } from '../readiness/probe.ts';
+
+export const summary = 'check one readiness contract: npx preflight health <url> [--timeout <ms>]';
+
+const USAGE = `usage: npx preflight health <url> [--timeout <ms>]
+  <url>  the contract endpoint, or a service's origin (then PREFLIGHT_HEALTH_PATH, default /ops/health/production, is added)
+exit codes: 0 ready, 1 ready-degraded, 3 down, contract violation (incl. timeout and redirect) or unreachable`;
+
+const EXIT: Record<ReadinessVerdict['state'], number> = { ready: 0, degraded: 1, down: 3, violation: 3 };
+const STATE_NAME: Record<ReadinessVerdict['state'], string> = { ready: 'ready', degraded: 'ready-degraded', down: 'down', violation: 'contract violation' };
+
+/** `npx preflight health <url>`: one probe of the readiness contract, interpreted by the one module that interprets it. */
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if ('problem' in parsed) {
+    console.error(`preflight health: ${parsed.problem}\n${USAGE}`);
+    return 3;
+  }
+  const { url, timeoutMs } = parsed;
+  const outcome = await probeReadiness(url, timeoutMs);
+  if (outcome.kind === 'unreachable') {
+    console.log(`${url}\n  ${describeProbe(outcome, url)}`);
+    console.log(`  fix: start the service, or check the host and port (use 127.0.0.1 rather than localhost for an IPv4-only service)`);
+    console.log('preflight health: unreachable, exit code 3');
+    return 3;
+  }
+  const verdict = outcome.kind === 'timeout' ? timeoutViolation(outcome.timeoutMs) : outcome.verdict;
+  console.log(formatVerdict(url, verdict, outcome.latencyMs));
+  const code = EXIT[verdict.state];
+  console.log(`preflight health: ${STATE_NAME[verdict.state]}, exit code ${code}`);
+  return code;
+}
+
+function formatVerdict(url: URL, verdict: ReadinessVerdict, latencyMs: number): string {
+  const lines = [`${url}`];
+  lines.push(verdict.httpStatus ? `  HTTP ${verdict.httpStatus} in ${Math.round(latencyMs)} ms` : `  no answer (${Math.round(latencyMs)} ms)`);
+  const body = verdict.body;
+  if (verdict.state === 'violation') lines.push(`  ${verdict.reason}`);
+  if (body) {
+    lines.push(`  status: ${body.status}`);
+    if (body.message) lines.push(`  message: ${body.message}`);
+    const about = [body.version && `version ${body.version}`, body.releaseId && `release ${body.releaseId}`, body.checkedAt && `checked at ${body.checkedAt}`].filter(Boolean);
+    if (about.length) lines.push(`  ${about.join(', ')}`);
+    const checks = Object.entries(body.checks ?? {});
+    if (checks.length) {
+      lines.push('  checks:');
+      const width = Math.max(...checks.map(([name]) => name.length));
+      for (const [name, check] of checks) {
+        const details = [check.critical === false ? 'non-critical' : check.critical ? 'critical' : '', check.latencyMs === undefined ? '' : `${check.latencyMs} ms`, check.output ?? '']
+          .filter(Boolean)
+          .join(', ');
+        lines.push(`    ${name.padEnd(width)}  ${check.status.padEnd(4)}${details ? `  ${details}` : ''}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+function parseArgs(args: string[]): { url: URL; timeoutMs: number } | { problem: string } {
+  let target: string | undefined;
+  let timeoutMs = 5_000;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (arg === '--timeout' || arg.startsWith('--timeout=')) {
+      const value = arg === '--timeout' ? args[++index] : arg.slice('--timeout='.length);
+      timeoutMs = Number(value);
+      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return { problem: `--timeout expects a whole number of milliseconds, got ${JSON.stringify(value ?? '')}` };
+    } else if (arg.startsWith('-')) return { problem: `unknown option ${arg}` };
+    else if (target === undefined) target = arg;
+    else return { problem: `one URL at a time, got ${JSON.stringify(target)} and ${JSON.stringify(arg)}` };
+  }
+  if (!target) return { problem: 'no URL given' };
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    return { problem: `not a URL: ${JSON.stringify(target)} (e.g. http://127.0.0.1:3001)` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `expected an http:// or https:// URL, got ${JSON.stringify(target)}` };
+  if (url.pathname === '/' && !url.search) {
+    const loaded = loadConfig();
+    url = new URL(loaded.ok ? loaded.config.healthPath : '/ops/health/production', url);
+  }
+  return { url, timeoutMs };
+}

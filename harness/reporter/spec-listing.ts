@@ -1,0 +1,70 @@
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import type { SpecRef } from '../verdict/completeness.ts';
+import { LISTING_MARKER } from './critical-spec-lister.ts';
+
+export type ListingResult = { ok: true; specs: SpecRef[] } | { ok: false; problem: string };
+
+export interface SpecListing {
+  /** Settles with every spec of the configuration, or why they could not be listed; never rejects. */
+  result(timeoutMs: number): Promise<ListingResult>;
+  cancel(): void;
+}
+
+const LISTER = fileURLToPath(new URL('./critical-spec-lister.ts', import.meta.url));
+const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
+
+/**
+ * Lists every spec of the configuration in a separate `playwright test --list`, without the command line's
+ * filters (--grep, file arguments, --only-changed, --last-failed, --shard), keeping only the chosen projects.
+ * It runs at low priority alongside the boot; the reporter reads it at the end of the run.
+ */
+export function startSpecListing(options: { configFile?: string; projects: string[]; cwd?: string }): SpecListing {
+  const args = [PLAYWRIGHT_CLI, 'test', '--list', `--reporter=${LISTER}`];
+  if (options.configFile) args.push(`--config=${options.configFile}`);
+  for (const project of options.projects) args.push(`--project=${project}`);
+  const child: ResultPromise<{ reject: false; all: true; stdin: 'ignore' }> = execa(process.execPath, args, {
+    cwd: options.cwd ?? process.cwd(),
+    reject: false,
+    all: true,
+    stdin: 'ignore',
+  });
+  // The listing is only needed at the end of the run: it must not slow the boot or the browser.
+  if (child.pid) {
+    try {
+      os.setPriority(child.pid, 10);
+    } catch {
+      // Lowering priority is an optimisation only.
+    }
+  }
+  const settled = child.then((done): ListingResult => parseListing(String(done.all ?? ''), done.exitCode));
+
+  return {
+    result: async (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<ListingResult>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, problem: `listing the specs (playwright test --list) took longer than ${timeoutMs} ms` }), timeoutMs);
+      });
+      try {
+        return await Promise.race([settled, deadline]);
+      } finally {
+        clearTimeout(timer);
+        child.kill();
+      }
+    },
+    cancel: () => {
+      child.kill();
+    },
+  };
+}
+
+export function parseListing(output: string, exitCode: number | undefined): ListingResult {
+  const line = output.split('\n').find((text) => text.startsWith(LISTING_MARKER));
+  const tail = output.trim().split('\n').slice(-5).join(' | ');
+  if (!line) return { ok: false, problem: `listing the specs (playwright test --list) failed with exit code ${exitCode}: ${tail}` };
+  const listing = JSON.parse(line.slice(LISTING_MARKER.length)) as { specs: SpecRef[]; errors: string[] };
+  if (listing.errors.length > 0) return { ok: false, problem: `listing the specs (playwright test --list) found errors: ${listing.errors.join('; ')}` };
+  return { ok: true, specs: listing.specs };
+}
