@@ -73,7 +73,7 @@ export default class GateReporter implements Reporter {
 
   onError(error: TestError): void {
     // Problems the harness already diagnosed (setup) are reported from the run state, not twice.
-    if (error.message?.startsWith('preflight:')) return;
+    if (/^(PreflightError: )?preflight:/.test(error.message ?? '')) return;
     // Playwright's own "No tests found" is the verdict's "no specs ran" (allowed in a partial run), not a run error.
     if (/^(Error: )?No tests found/.test(error.message ?? '')) return;
     this.runErrors.push(firstLine(error.message ?? error.value ?? 'unknown error'));

@@ -101,7 +101,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const critical: Finding[] = [];
   const warnings: Finding[] = [];
 
-  for (const problem of input.setupProblems) critical.push({ kind: 'setup', title: problem.what, reason: problem.diagnosis });
+  // The full diagnosis is printed on its own; the finding carries its first line.
+  for (const problem of input.setupProblems) {
+    critical.push({ kind: 'setup', title: problem.what, reason: problem.diagnosis.split('\n')[0].replace(/^preflight: /, '') });
+  }
   for (const service of input.services) {
     if (service.failure) critical.push({ kind: 'service', title: service.name, reason: service.failure.summary });
     else if (service.contract === 'down' || service.contract === 'violation') {
@@ -141,7 +144,8 @@ export function decideVerdict(input: VerdictInput): Verdict {
       didNotRun({ kind: 'spec', ...where, reason: `a @critical spec did not run: ${why}` });
     }
     for (const problem of input.completeness?.problems ?? []) didNotRun({ kind: 'run', title: 'completeness check', reason: problem });
-    if (input.specs.length === 0) didNotRun({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
+    // With a failed setup nothing could run: that failure is the finding, not the empty run.
+    if (input.specs.length === 0 && input.setupProblems.length === 0) didNotRun({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
   }
 
   const partial = Boolean(input.allowPartial) && notRun.length > 0;
