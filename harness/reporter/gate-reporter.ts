@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
 import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
-import { currentRun } from '../run/run-state.ts';
+import { redactDeep } from '../run/redact.ts';
+import { currentRun, effectiveRunStatus } from '../run/run-state.ts';
 import { decideVerdict, SAFETY_SKIP_ANNOTATION, type SpecResult, type Verdict } from '../verdict/verdict.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
 import { buildVerdictReport } from './verdict-report.ts';
@@ -46,18 +47,19 @@ export default class GateReporter implements Reporter {
     const run = currentRun();
     const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
     const services = [...run.services.values()];
+    const runStatus = effectiveRunStatus(result.status);
     this.verdict = decideVerdict({
       specs,
       services,
       setupProblems: run.setupProblems,
       drift: run.drift,
       runErrors: this.runErrors,
-      runStatus: result.status,
+      runStatus,
       strict: strictMode(),
     });
-    const report = buildVerdictReport({ verdict: this.verdict, specs, services, startedAt: run.startedAt, runStatus: result.status });
+    const report = buildVerdictReport({ verdict: this.verdict, specs, services, startedAt: run.startedAt, runStatus });
     fs.mkdirSync(this.paths.dir, { recursive: true });
-    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(redactDeep(report), null, 2)}\n`);
     process.stdout.write(formatConsoleVerdict(this.verdict, services, run.setupProblems, this.paths));
   }
 
