@@ -12,6 +12,8 @@ export interface ServiceRecord {
   spawnedAt?: string;
   readyAt?: string;
   msToReady?: number;
+  /** When the process exited before it was ready. */
+  exitedAt?: string;
   contract?: ReadinessState;
   contractReason?: string;
   version?: string;

@@ -64,6 +64,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     }
     if (!outcome.ok) {
       record.failure = diagnoseNotReady(handle, outcome);
+      if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
       if (outcome.reason === 'violation') Object.assign(record, contractFields(outcome.lastProbe.verdict));
       publish(record);
       return record;
