@@ -57,6 +57,12 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     publish(record);
 
     const outcome = await waitUntilReady({ url: service.healthUrl, timeoutMs: config.readyTimeoutMs, exited: handle.exited, signal: abort.signal });
+    // Stopped by the end of the run (Ctrl+C, teardown) rather than failing by itself: not the service's fault.
+    if (!outcome.ok && tearingDown) {
+      record.contractReason = 'not waited for: the run ended before it was ready';
+      publish(record);
+      return record;
+    }
     if (!outcome.ok && outcome.reason === 'aborted') {
       record.contractReason = 'not waited for: another service failed to become ready';
       publish(record);
