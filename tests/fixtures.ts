@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { test as base, expect } from '@playwright/test';
 import { defaultConfig, loadConfig, type PreflightConfig } from '../harness/config/load-config.ts';
-import { awaitBootOutcome, BOOT_CHANNEL_VAR } from '../harness/setup/boot-channel.ts';
+import { installConsoleRedaction, redact } from '../harness/run/redact.ts';
+import { awaitBootOutcome, BOOT_CHANNEL_VAR, fetchLiveServices } from '../harness/setup/boot-channel.ts';
 import type { BootOutcome } from '../harness/services/boot.ts';
 import { PreflightError } from '../harness/setup/preflight-error.ts';
 import { withProductionTrust } from '../harness/production/browser-trust.ts';
@@ -11,6 +12,9 @@ import { productionWriteSkipReason, testDataName } from '../harness/production/t
 import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../harness/verdict/verdict.ts';
 import { HomePage } from './pages/home-page.ts';
 import { TellYourStoryPage } from './pages/tell-your-story-page.ts';
+
+// What specs print reaches the reports through this worker's stdout and stderr: secrets are hidden here.
+installConsoleRedaction();
 
 /** Tags are declared once; specs pass them with the `tag` option. */
 export const tags = { critical: CRITICAL_TAG } as const;
@@ -82,22 +86,31 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   servicesReady: [
     async ({ services }, use) => {
-      if (services && !services.ok) throw new PreflightError(`preflight: not run, the services did not become ready.\n${services.diagnosis ?? ''}`);
+      if (!services) return await use(); // the production project does not boot local services
+      if (!services.ok) throw new PreflightError(`preflight: not run, the services did not become ready.\n${services.diagnosis ?? ''}`);
+      // A service that died since it was ready makes every later result meaningless: say so instead of timing out against nothing.
+      const dead = (await fetchLiveServices(process.env[BOOT_CHANNEL_VAR]!)).filter((service) => service.diedDuringRun);
+      if (dead.length) {
+        throw new PreflightError(`preflight: not run, a service died during the run.\n${dead.map((service) => service.diedDuringRun!.diagnosis).join('\n\n')}`);
+      }
       await use();
     },
     { auto: true },
   ],
 
   serviceLogs: [
-    // Evidence: a failed spec carries the tail of every service's log in the report.
+    // Evidence: a failed spec carries the tail of every service's log, and what the runner knows of each service.
     async ({ services }, use, testInfo) => {
       await use();
       if (testInfo.status === testInfo.expectedStatus) return;
       for (const service of services?.services ?? []) {
         if (!service.logFile || !fs.existsSync(service.logFile)) continue;
         const tail = fs.readFileSync(service.logFile, 'utf8').split('\n').slice(-80).join('\n');
-        await testInfo.attach(`${service.name}.log (last lines)`, { body: tail, contentType: 'text/plain' });
+        await testInfo.attach(`${service.name}.log (last lines)`, { body: redact(tail), contentType: 'text/plain' });
       }
+      if (!services) return;
+      const live = await fetchLiveServices(process.env[BOOT_CHANNEL_VAR]!).catch(() => services.services);
+      await testInfo.attach('services (preflight)', { body: redact(JSON.stringify(live, null, 2)), contentType: 'application/json' });
     },
     { auto: true },
   ],

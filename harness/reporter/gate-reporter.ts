@@ -3,7 +3,8 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } fro
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
-import { currentRun, type ServiceRecord, type SetupProblem } from '../run/run-state.ts';
+import { redactDeep } from '../run/redact.ts';
+import { currentRun, effectiveRunStatus, type ServiceRecord, type SetupProblem } from '../run/run-state.ts';
 import { findMissingCriticalSpecs, missingShards, type SpecRef } from '../verdict/completeness.ts';
 import { decideVerdict, SAFETY_SKIP_ANNOTATION, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
 import { projectsFromArgv } from './command-line.ts';
@@ -94,10 +95,11 @@ export default class GateReporter implements Reporter {
 
   private async decide(result: FullResult): Promise<void> {
     const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
+    const runStatus = effectiveRunStatus(result.status);
     const facts = this.mode === 'merge' ? this.mergedFacts() : this.runFacts();
     const completeness: CriticalCompleteness = { missing: [], problems: facts.problems };
     // Completeness only matters for a run that went its way: an invalid setup or Ctrl+C is decided without it.
-    if (result.status !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {
+    if (runStatus !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {
       const listed = await this.listing.result(LISTING_TIMEOUT_MS);
       if (listed.ok) {
         completeness.missing = findMissingCriticalSpecs({
@@ -115,7 +117,7 @@ export default class GateReporter implements Reporter {
       setupProblems: facts.setupProblems,
       drift: facts.drift,
       runErrors: this.runErrors,
-      runStatus: result.status,
+      runStatus,
       strict: facts.strict,
       allowPartial: facts.allowPartial,
       completeness,
@@ -126,11 +128,11 @@ export default class GateReporter implements Reporter {
       services: facts.services,
       startedAt: facts.startedAt ?? result.startTime.toISOString(),
       endedAt: new Date(result.startTime.getTime() + result.duration).toISOString(),
-      runStatus: result.status,
+      runStatus,
       shards: facts.shards,
     });
     fs.mkdirSync(this.paths.dir, { recursive: true });
-    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(redactDeep(report), null, 2)}\n`);
     const summary = formatSummaryMarkdown(report);
     fs.writeFileSync(this.paths.summary, summary);
     const { githubStepSummary } = ciEnvironment();

@@ -12,6 +12,8 @@ export interface ServiceRecord {
   spawnedAt?: string;
   readyAt?: string;
   msToReady?: number;
+  /** When the process exited before it was ready. */
+  exitedAt?: string;
   contract?: ReadinessState;
   contractReason?: string;
   version?: string;
@@ -34,6 +36,8 @@ export interface RunState {
   setupProblems: SetupProblem[];
   /** Configuration drift found before boot (harness/drift): critical and warning findings. */
   drift: DriftFinding[];
+  /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
+  stoppedEarly?: string;
 }
 
 const key = Symbol.for('preflight.run-state');
@@ -46,4 +50,21 @@ export function currentRun(): RunState {
   const holder = globalThis as { [key]?: RunState };
   holder[key] ??= { startedAt: new Date().toISOString(), services: new Map(), setupProblems: [], drift: [] };
   return holder[key];
+}
+
+/**
+ * Ends the Playwright run at once, the way Ctrl+C does (Playwright's runner listens for SIGINT, stops the
+ * workers, runs global teardown and the reporters), and records that the harness did it, so the verdict
+ * reports the cause instead of an interruption. Waiting for the specs to fail one by one would only repeat it.
+ */
+export function stopRunEarly(reason: string): void {
+  const run = currentRun();
+  if (run.stoppedEarly) return;
+  run.stoppedEarly = reason;
+  process.kill(process.pid, 'SIGINT');
+}
+
+/** Playwright's run status as the verdict must see it: an early stop by the harness is a failure, not an interruption. */
+export function effectiveRunStatus<T extends string>(status: T): T | 'failed' {
+  return status === 'interrupted' && currentRun().stoppedEarly ? 'failed' : status;
 }

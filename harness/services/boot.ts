@@ -3,8 +3,9 @@ import { addressFamilyLine } from '../network/readiness-families.ts';
 import { probeReadiness } from '../readiness/probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../run/run-state.ts';
-import { diagnoseDiedDuringRun, diagnoseNotReady } from './diagnosis.ts';
+import { diagnoseDiedDuringRun, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
+import { findPortHolders, portAnswers } from './port-holder.ts';
 
 export interface BootOutcome {
   ok: boolean;
@@ -37,13 +38,19 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
 
   const bootOne = async (service: ServiceConfig): Promise<ServiceRecord> => {
     const record: ServiceRecord = { name: service.name, url: service.url.origin, healthUrl: service.healthUrl.href, reused: false };
-    if (config.reuseExisting) {
-      const existing = await probeReadiness(service.healthUrl);
-      if (existing.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
+    // A service started on a taken port would fail to bind while the old process answered its probes: the gate would test the wrong thing.
+    if (await portAnswers(listenHost(service.url), listenPort(service.url))) {
+      const existing = config.reuseExisting ? await probeReadiness(service.healthUrl) : undefined;
+      if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
         return record;
       }
+      const holders = findPortHolders(listenPort(service.url));
+      record.failure = diagnosePortTaken(service, holders, existing ? { tried: true, probe: existing } : { tried: false });
+      if (existing?.kind === 'answered') Object.assign(record, contractFields(existing.verdict));
+      publish(record);
+      return record;
     }
     const handle = launchService(service, { logDir: options.logDir, env: options.env });
     started.push(handle);
@@ -51,6 +58,12 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     publish(record);
 
     const outcome = await waitUntilReady({ url: service.healthUrl, timeoutMs: config.readyTimeoutMs, exited: handle.exited, signal: abort.signal });
+    // Stopped by the end of the run (Ctrl+C, teardown) rather than failing by itself: not the service's fault.
+    if (!outcome.ok && tearingDown) {
+      record.contractReason = 'not waited for: the run ended before it was ready';
+      publish(record);
+      return record;
+    }
     if (!outcome.ok && outcome.reason === 'aborted') {
       record.contractReason = 'not waited for: another service failed to become ready';
       publish(record);
@@ -59,6 +72,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     if (!outcome.ok) {
       const families = outcome.reason === 'timeout' ? await addressFamilyLine(service) : undefined;
       record.failure = diagnoseNotReady(handle, outcome, families);
+      if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
       if (outcome.reason === 'violation') Object.assign(record, contractFields(outcome.lastProbe.verdict));
       publish(record);
       return record;
@@ -101,13 +115,23 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     });
     const services = await Promise.all(pending);
     const failed = services.filter((record) => record.failure);
-    if (failed.length === 0) return { ok: true, services };
+    if (failed.length === 0 && !tearingDown) return { ok: true, services };
     // A failed boot stops what it started now, not at the end of the run.
     void teardown();
+    if (failed.length === 0) return { ok: false, services, diagnosis: 'preflight: the run ended before every service was ready; nothing was tested.' };
     return { ok: false, services, diagnosis: failed.map((record) => record.failure!.diagnosis).join('\n\n') };
   })();
 
   return { outcome, teardown };
+}
+
+/** Where to look for something already listening: the URL's host (brackets of IPv6 removed) and port. */
+function listenHost(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+function listenPort(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
 function contractFields(verdict: { state: ServiceRecord['contract']; reason: string; body?: { version?: string; releaseId?: string } }) {

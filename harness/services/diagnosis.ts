@@ -3,6 +3,7 @@ import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from './exit-info.ts';
 import type { RunningService } from './launch.ts';
+import { groupMembers, procAvailable, residentKb, type ProcessEntry } from './process-table.ts';
 
 const envVar = (service: ServiceConfig, what: 'CMD' | 'URL') => `PREFLIGHT_${service.name.toUpperCase()}_${what}`;
 
@@ -33,7 +34,7 @@ export function diagnoseNotReady(
       cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${envVar(service, 'CMD')})`;
       break;
     case 'timeout':
-      summary = `${service.name} (pid ${handle.pid}) is alive but did not answer the readiness contract at ${service.healthUrl} within ${seconds(outcome.timeoutMs)}`;
+      summary = `${service.name} is alive (${describeAlive(handle)}) but never answered the readiness contract at ${service.healthUrl} within ${seconds(outcome.timeoutMs)}`;
       cause = `  likely cause: it listens on another host or port than ${envVar(service, 'URL')}=${service.url.origin} says, or is stuck starting. Check its log, the URL, or raise PREFLIGHT_READY_TIMEOUT_MS.`;
       break;
     case 'violation':
@@ -43,6 +44,54 @@ export function diagnoseNotReady(
   }
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** "pid 123, 48.2 MB resident": what the OS tells about a running service; the memory is the whole group's. */
+function describeAlive(handle: RunningService): string {
+  if (!procAvailable) return `pid ${handle.pid}`;
+  const members = groupMembers(handle.tree.pgid);
+  const kb = members.reduce((sum, pid) => sum + (residentKb(pid) ?? 0), 0);
+  const processes = members.length > 1 ? ` in ${members.length} processes` : '';
+  return `pid ${handle.pid}, ${(kb / 1024).toFixed(1)} MB resident${processes}`;
+}
+
+function describeHolders(holders: ProcessEntry[], port: number): string {
+  if (holders.length === 0) {
+    return `  the OS does not tell which process holds port ${port} (it may belong to another user, another network namespace, or this is not Linux)`;
+  }
+  return holders.map((holder) => `  port ${port} is held by pid ${holder.pid}: ${holder.command}`).join('\n');
+}
+
+/** Something already answers on the service's port before preflight started anything. */
+export function diagnosePortTaken(
+  service: ServiceConfig,
+  holders: ProcessEntry[],
+  reuse: { tried: false } | { tried: true; probe: ProbeOutcome },
+): { summary: string; diagnosis: string } {
+  const port = Number(service.url.port || (service.url.protocol === 'https:' ? 443 : 80));
+  const who = holders.length ? ` (pid ${holders.map((holder) => holder.pid).join(', ')})` : '';
+  const kill = holders.length ? `stop it (kill ${holders.map((holder) => holder.pid).join(' ')}), ` : 'stop it, ';
+  if (!reuse.tried) {
+    const summary = `${service.name}: port ${port} is already taken${who}, so ${service.name} was not started`;
+    return {
+      summary,
+      diagnosis: [
+        summary,
+        describeHolders(holders, port),
+        `  fix: ${kill}point ${envVar(service, 'URL')} at a free port, or set PREFLIGHT_REUSE_EXISTING=true to test the service that runs there (it must pass the readiness contract).`,
+      ].join('\n'),
+    };
+  }
+  const summary = `${service.name}: PREFLIGHT_REUSE_EXISTING=true, but what already runs on port ${port}${who} fails the readiness contract, so it cannot be reused`;
+  return {
+    summary,
+    diagnosis: [
+      summary,
+      `  readiness probe: ${describeProbe(reuse.probe, service.healthUrl)}`,
+      describeHolders(holders, port),
+      `  fix: ${kill}so that preflight starts ${service.name} itself, or point ${envVar(service, 'URL')} at the service you meant to reuse.`,
+    ].join('\n'),
+  };
 }
 
 export function diagnoseDiedDuringRun(handle: RunningService, exit: ExitInfo): string {

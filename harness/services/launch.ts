@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import type { ServiceConfig } from '../config/load-config.ts';
 import type { ExitInfo } from './exit-info.ts';
 import { ServiceLog } from './service-log.ts';
-import { killProcessGroupNow, terminateProcessGroup } from './terminate.ts';
+import { killServiceTreeNow, terminateServiceTree, type ServiceTree } from './terminate.ts';
+
+/** Set in each service's environment (and so in all it starts), to find its whole tree at teardown. */
+export const SERVICE_TAG_VAR = 'PREFLIGHT_SERVICE_TAG';
+
+/** Grace period between SIGTERM and SIGKILL at teardown. */
+export const STOP_GRACE_MS = 3_000;
 
 export interface RunningService {
   service: ServiceConfig;
@@ -10,20 +17,23 @@ export interface RunningService {
   /** Epoch ms when the process was spawned. */
   spawnedAt: number;
   log: ServiceLog;
+  tree: ServiceTree;
   /** Settles when the process leader exits, however it exits. */
   exited: Promise<ExitInfo>;
   exit?: ExitInfo;
+  /** Stops the whole tree (graceful, then SIGKILL); notes in the log what it had to do. */
   stop(graceMs?: number): Promise<void>;
 }
 
-// Every process group this runner started; killed whole if the runner exits with any of them still alive.
-const startedGroups = new Set<number>();
+// Every service tree this runner started; killed whole if the runner exits with any of them still alive.
+const startedTrees = new Set<ServiceTree>();
 let exitHookInstalled = false;
 
 /** Starts a service's shell command in its own process group, its output going to its log. */
 export function launchService(service: ServiceConfig, options: { logDir: string; env?: NodeJS.ProcessEnv }): RunningService {
   const log = new ServiceLog(options.logDir, service.name);
   log.note(`# preflight: ${service.name} started at ${new Date().toISOString()}, expected to serve ${service.url.origin}`);
+  const tag = { name: SERVICE_TAG_VAR, value: `${service.name}-${randomUUID()}` };
   const spawnedAt = Date.now();
   const subprocess = execa({
     shell: true,
@@ -32,7 +42,7 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
     reject: false,
     buffer: false,
     stdin: 'ignore',
-    env: options.env,
+    env: { ...options.env, [tag.name]: tag.value },
   })`${service.command}`;
   subprocess.catch(() => {});
 
@@ -42,21 +52,32 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
   const pid = subprocess.pid;
   subprocess.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
+  const tree: ServiceTree = { pgid: pid, tag };
 
   const handle: RunningService = {
     service,
     pid,
     spawnedAt,
     log,
+    tree,
     exited: new Promise<ExitInfo>((resolve) => {
       subprocess.once('exit', (exitCode, signal) => {
         handle.exit = { exitCode, signal, at: Date.now() };
         resolve(handle.exit);
       });
     }),
-    stop: (graceMs) => terminateProcessGroup(pid, handle.exited, graceMs),
+    stop: async (graceMs = STOP_GRACE_MS) => {
+      const result = await terminateServiceTree(tree, graceMs);
+      if (result.killed.length) {
+        log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after SIGTERM; killed with SIGKILL`);
+      }
+      if (result.survivors.length) {
+        log.note(`# preflight: ${service.name}: pid ${result.survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${result.survivors.join(' ')}`);
+      }
+      startedTrees.delete(tree);
+    },
   };
-  startedGroups.add(pid);
+  startedTrees.add(tree);
   installExitHook();
   return handle;
 }
@@ -65,7 +86,18 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pgid of startedGroups) killProcessGroupNow(pgid);
-  });
+  const killAll = () => {
+    for (const tree of startedTrees) killServiceTreeNow(tree);
+  };
+  process.once('exit', killAll);
+  // A runner ended by SIGTERM or SIGHUP (a cancelled CI job, a closed terminal) takes its services with it,
+  // then dies of the same signal as it would have.
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAll();
+      process.removeListener(signal, onSignal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }

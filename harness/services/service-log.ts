@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { redact } from '../run/redact.ts';
 
-/** A service's output: written whole to reports/logs/<service>.log, its last lines kept for diagnoses. */
+/**
+ * A service's output: written whole to reports/logs/<service>.log, its last lines kept for diagnoses.
+ * Written line by line, each line redacted, so a secret split across two chunks is still hidden.
+ */
 export class ServiceLog {
   readonly file: string;
   private readonly stream: fs.WriteStream;
   private readonly lines: string[] = [];
   private partial = '';
+  private closed?: Promise<void>;
 
   constructor(
     logDir: string,
@@ -19,29 +24,29 @@ export class ServiceLog {
   }
 
   write(chunk: Buffer | string): void {
-    const text = chunk.toString();
-    this.stream.write(text);
-    const parts = (this.partial + text).split(/\r?\n/);
+    const parts = (this.partial + chunk.toString()).split(/\r?\n/);
     this.partial = parts.pop() ?? '';
-    for (const line of parts) this.remember(line);
+    for (const line of parts) this.note(line);
   }
 
+  /** A whole line: the service's own, or one of preflight's (starting with "# preflight:"). */
   note(line: string): void {
-    this.stream.write(`${line}\n`);
-    this.remember(line);
+    if (this.closed) return;
+    const safe = redact(line);
+    this.stream.write(`${safe}\n`);
+    this.lines.push(safe);
+    if (this.lines.length > this.keepLines) this.lines.shift();
   }
 
   tail(count = 20): string[] {
-    const lines = this.partial ? [...this.lines, this.partial] : this.lines;
+    const lines = this.partial ? [...this.lines, redact(this.partial)] : this.lines;
     return lines.slice(-count);
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.stream.end(resolve));
-  }
-
-  private remember(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > this.keepLines) this.lines.shift();
+  close(): Promise<void> {
+    if (this.partial) this.note(this.partial);
+    this.partial = '';
+    this.closed ??= new Promise<void>((resolve) => this.stream.end(resolve));
+    return this.closed;
   }
 }

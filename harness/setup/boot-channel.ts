@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
+import type { ServiceRecord } from '../run/run-state.ts';
 import type { BootOutcome } from '../services/boot.ts';
 
 /** Name of the variable that tells workers where to ask for the boot outcome. */
@@ -10,8 +11,16 @@ export const BOOT_CHANNEL_VAR = 'PREFLIGHT_BOOT_CHANNEL';
  * Services boot in the runner process while workers start and launch the browser; a worker asks this
  * loopback endpoint for the outcome, which answers as soon as the boot settles.
  */
-export async function openBootChannel(outcome: Promise<BootOutcome>): Promise<{ url: string; close(): Promise<void> }> {
+export async function openBootChannel(
+  outcome: Promise<BootOutcome>,
+  liveServices: () => ServiceRecord[] = () => [],
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    // What the runner knows about the services now (e.g. one died during the run), asked before each spec.
+    if (req.url === '/services') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(liveServices()));
+      return;
+    }
     if (req.url !== '/boot') {
       res.writeHead(404).end();
       return;
@@ -38,4 +47,10 @@ export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): P
   const response = await request(channelUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   if (response.statusCode !== 200) throw new Error(await response.body.text());
   return (await response.body.json()) as BootOutcome;
+}
+
+/** Asks (in a worker) for what the runner knows about the services now. */
+export async function fetchLiveServices(channelUrl: string): Promise<ServiceRecord[]> {
+  const response = await request(new URL('/services', channelUrl), { headersTimeout: 5_000, bodyTimeout: 5_000 });
+  return (await response.body.json()) as ServiceRecord[];
 }

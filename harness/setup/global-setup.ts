@@ -4,7 +4,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
 import { serviceEnvironment } from '../network/ipv4-first.ts';
 import { reportPaths } from '../run/report-paths.ts';
-import { currentRun } from '../run/run-state.ts';
+import { installConsoleRedaction } from '../run/redact.ts';
+import { currentRun, stopRunEarly } from '../run/run-state.ts';
 import { bootServices } from '../services/boot.ts';
 import { BOOT_CHANNEL_VAR, openBootChannel } from './boot-channel.ts';
 import { PreflightError } from './preflight-error.ts';
@@ -16,6 +17,7 @@ const GATE_REPORTER = 'gate-reporter';
  * meanwhile, and the first spec waits for readiness through the boot channel. Returns the teardown.
  */
 export default async function globalSetup(playwrightConfig: FullConfig): Promise<() => Promise<void>> {
+  installConsoleRedaction();
   const run = currentRun();
 
   const gateReporterLoaded = playwrightConfig.reporter.some(([name]) => name.includes(GATE_REPORTER));
@@ -53,7 +55,11 @@ export default async function globalSetup(playwrightConfig: FullConfig): Promise
     env: serviceEnvironment(loaded.config),
     onRecord: (record) => run.services.set(record.name, record),
   });
-  const channel = await openBootChannel(boot.outcome);
+  // A service that cannot become ready ends the run at once: every spec would only fail on it.
+  void boot.outcome.then((outcome) => {
+    if (!outcome.ok && outcome.services.some((service) => service.failure)) stopRunEarly('a service did not become ready');
+  });
+  const channel = await openBootChannel(boot.outcome, () => [...run.services.values()]);
   process.env[BOOT_CHANNEL_VAR] = channel.url;
   process.env.PREFLIGHT_BOOT_TIMEOUT_MS = String(loaded.config.readyTimeoutMs + 5_000);
 

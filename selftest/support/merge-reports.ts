@@ -18,7 +18,7 @@ export async function collectBlobReports(shards: GateRun[]): Promise<string> {
 }
 
 export async function mergeReports(blobDir: string, env: Record<string, string> = {}): Promise<GateRun> {
-  const { env: mergeEnv, reportsDir, backendUrl, frontendUrl } = await gateEnvironment(env);
+  const { env: mergeEnv, reportsDir, backendUrl, frontendUrl, mark } = await gateEnvironment(env);
   const started = Date.now();
   const result = await execa('npx', ['playwright', 'merge-reports', '--config', 'playwright.config.ts', blobDir], {
     cwd: repoRoot,
@@ -38,6 +38,7 @@ export async function mergeReports(blobDir: string, env: Record<string, string> 
     reportsDir,
     backendUrl,
     frontendUrl,
+    mark,
     verdict: fs.existsSync(verdictFile) ? JSON.parse(fs.readFileSync(verdictFile, 'utf8')) : undefined,
   };
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import { repoRoot } from './demo-process.ts';
 import { freePort } from './ports.ts';
@@ -19,12 +20,19 @@ export interface GateRun {
   frontendUrl: string;
   /** reports/verdict.json, if the run wrote one. */
   verdict: any;
+  /** Value of GATE_MARK_VAR in the gate's environment: every process of the run inherits it (see leftovers.ts). */
+  mark: string;
 }
+
+/** Set in every gate's environment, so the processes a run left behind can be found. */
+export const GATE_MARK_VAR = 'SELFTEST_GATE_MARK';
 
 export interface GateOptions {
   env?: Record<string, string>;
   args?: string[];
   timeoutMs?: number;
+  /** Runs while the gate runs; the gate is then the leader of its own process group (to signal it like a terminal does). */
+  during?(gate: { pid: number; reportsDir: string }): Promise<void>;
 }
 
 /** The environment a gate runs in: no PREFLIGHT_/DEMO_ variables leak in from the caller. */
@@ -41,15 +49,16 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
     PREFLIGHT_BACKEND_URL: backendUrl,
     PREFLIGHT_FRONTEND_URL: frontendUrl,
     DEMO_DATA_DIR: path.join(reportsDir, 'demo-data'),
+    [GATE_MARK_VAR]: randomUUID(),
     ...extra,
   };
-  return { env, reportsDir, backendUrl, frontendUrl };
+  return { env, reportsDir, backendUrl, frontendUrl, mark: env[GATE_MARK_VAR] };
 }
 
 export async function runGate(options: GateOptions = {}): Promise<GateRun> {
-  const { env, reportsDir, backendUrl, frontendUrl } = await gateEnvironment(options.env);
+  const { env, reportsDir, backendUrl, frontendUrl, mark } = await gateEnvironment(options.env);
   const started = Date.now();
-  const result = await execa('npx', ['playwright', 'test', ...(options.args ?? [])], {
+  const subprocess = execa('npx', ['playwright', 'test', ...(options.args ?? [])], {
     cwd: repoRoot,
     env,
     extendEnv: false,
@@ -57,7 +66,12 @@ export async function runGate(options: GateOptions = {}): Promise<GateRun> {
     all: true,
     stdin: 'ignore',
     timeout: options.timeoutMs ?? 120_000,
+    detached: options.during !== undefined,
   });
+  const during = options.during?.({ pid: subprocess.pid!, reportsDir }).then(() => undefined, (error: unknown) => error);
+  const result = await subprocess;
+  const duringError = await during;
+  if (duringError) throw duringError;
   const verdictFile = path.join(reportsDir, 'verdict.json');
   return {
     exitCode: result.exitCode,
@@ -68,6 +82,7 @@ export async function runGate(options: GateOptions = {}): Promise<GateRun> {
     backendUrl,
     frontendUrl,
     verdict: fs.existsSync(verdictFile) ? JSON.parse(fs.readFileSync(verdictFile, 'utf8')) : undefined,
+    mark,
   };
 }
 

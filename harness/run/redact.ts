@@ -1,0 +1,61 @@
+/**
+ * Secrets never reach logs, reports or the console: the values of environment variables whose names look
+ * secret are replaced with [redacted]. The one place that decides what a secret is and how it is hidden.
+ */
+export const REDACTED = '[redacted]';
+
+/** Names that look secret: they contain one of these words, in any case. */
+export const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH/i;
+
+// Shorter values and flag words would turn every "true" or "1" of every log into [redacted].
+const MIN_SECRET_LENGTH = 4;
+const NOT_SECRET = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', 'none', 'undefined']);
+
+/** The secret values of `env`, longest first (so a secret containing another is hidden whole). */
+export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  const entries = Object.entries(env).filter(
+    (entry): entry is [string, string] =>
+      SECRET_NAME.test(entry[0]) && typeof entry[1] === 'string' && entry[1].trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(entry[1].trim().toLowerCase()),
+  );
+  return [...new Set(entries.map(([, value]) => value.trim()))].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret value replaced by [redacted]. */
+export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let result = text;
+  for (const secret of secretValues(env)) {
+    if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+  }
+  return result;
+}
+
+/** A copy of `value` (JSON-like: strings, arrays, plain objects) with every string redacted. */
+export function redactDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
+  if (typeof value === 'string') return redact(value, env) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, env)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, env)])) as T;
+  }
+  return value;
+}
+
+const installed = Symbol.for('preflight.console-redaction');
+
+/** Redacts everything this process writes to stdout and stderr (the console output of the run). */
+export function installConsoleRedaction(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    const marked = stream as NodeJS.WriteStream & { [installed]?: true };
+    if (marked[installed]) continue;
+    marked[installed] = true;
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (secretValues().length === 0) return write(chunk, ...rest);
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+      if (text === undefined) return write(chunk, ...rest);
+      const safe = redact(text);
+      if (safe === text) return write(chunk, ...rest);
+      // The encoding argument, if any, described the original chunk; the redacted text is a utf8 string.
+      return write(safe, ...rest.filter((arg) => typeof arg === 'function'));
+    }) as typeof stream.write;
+  }
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { redact, redactDeep, REDACTED, secretValues } from '../../harness/run/redact.ts';
+
+const env = {
+  API_TOKEN: 'tok_123456',
+  DB_PASSWORD: 'hunter2-horse',
+  db_passwd: 'lowercase-name',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI',
+  GITHUB_AUTH: 'ghp_abcdef',
+  MY_CREDENTIALS: 'user:pass-9',
+  SHORT_KEY: 'abc',
+  FEATURE_KEY_ENABLED: 'true',
+  PATH: '/usr/bin',
+  HOME: '/root',
+};
+
+describe('redact', () => {
+  it('hides the value of every variable whose name looks secret, in any case', () => {
+    const text = 'token tok_123456, db hunter2-horse, lowercase-name, wJalrXUtnFEMI, ghp_abcdef, user:pass-9 at /usr/bin';
+    assert.equal(redact(text, env), `token ${REDACTED}, db ${REDACTED}, ${REDACTED}, ${REDACTED}, ${REDACTED}, ${REDACTED} at /usr/bin`);
+  });
+
+  it('leaves values of other variables, very short values and flag words alone', () => {
+    assert.equal(redact('abc true /root', env), 'abc true /root');
+    assert.ok(!secretValues(env).includes('abc'));
+    assert.ok(!secretValues(env).includes('true'));
+  });
+
+  it('hides a secret that contains another whole', () => {
+    const nested = { OUTER_TOKEN: 'prefix-inner-secret', INNER_SECRET: 'inner-secret' };
+    assert.equal(redact('x prefix-inner-secret y inner-secret', nested), `x ${REDACTED} y ${REDACTED}`);
+  });
+
+  it('redacts every string of a JSON-like value, keeping its shape', () => {
+    const value = { a: 'tok_123456', list: ['ok', 'hunter2-horse'], n: 3, nested: { flag: true, s: 'ghp_abcdef!' } };
+    assert.deepEqual(redactDeep(value, env), { a: REDACTED, list: ['ok', REDACTED], n: 3, nested: { flag: true, s: `${REDACTED}!` } });
+  });
+});
