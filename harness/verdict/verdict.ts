@@ -57,6 +57,8 @@ export interface VerdictInput {
   /** PREFLIGHT_ALLOW_PARTIAL: critical specs that did not run are listed as not run; the run is not a gate. */
   allowPartial?: boolean;
   completeness?: CriticalCompleteness;
+  /** Why the harness stopped the run before the specs ran (a service never became ready), if it did. */
+  stoppedEarly?: string;
 }
 
 export interface Finding {
@@ -123,11 +125,14 @@ export function decideVerdict(input: VerdictInput): Verdict {
   // A critical spec that did not run fails the gate, unless the user asked for a partial run.
   const didNotRun = (finding: Finding) => (input.allowPartial ? notRun : critical).push(finding);
 
+  // Specs a stopped run never reached are one finding (the cause is already one), not one per spec.
+  let stoppedBeforeRunning = 0;
   for (const spec of input.specs) {
     const failed = spec.error ? `failed: ${spec.error}` : 'failed';
     if (isCritical(spec)) {
       if (spec.outcome === 'unexpected') critical.push(specFinding(spec, failed));
       else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) safetySkipped.push(specFinding(spec, `skipped by the harness for safety: ${spec.safetySkip}`));
+      else if (spec.outcome === 'skipped' && input.stoppedEarly) stoppedBeforeRunning++;
       else if (spec.outcome === 'skipped') didNotRun(specFinding(spec, 'a @critical spec was skipped (test.skip, test.fixme, a condition, or the run stopped early); critical specs cannot be skipped'));
       else if (spec.outcome === 'flaky') warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     } else if (spec.outcome === 'unexpected') {
@@ -135,6 +140,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
     } else if (spec.outcome === 'flaky') {
       warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     }
+  }
+
+  if (stoppedBeforeRunning > 0) {
+    critical.push({ kind: 'run', title: 'critical specs not run', reason: `${stoppedBeforeRunning} @critical spec(s) did not run: the harness stopped the run because ${input.stoppedEarly}` });
   }
 
   const interrupted = input.runStatus === 'interrupted';

@@ -42,6 +42,7 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
     ['a @critical spec was skipped', { specs: [spec('expected'), spec('skipped')] }, 3, 'critical'],
     ['a non-critical spec was skipped', { specs: [spec('expected'), spec('skipped', [])] }, 0, 'pass'],
     ['a @critical spec skipped by the harness for safety', { specs: [spec('expected'), { ...spec('skipped'), safetySkip: 'production writes not allowed' }] }, 0, 'pass'],
+    ['the harness stopped the run before the specs (a service never became ready)', { specs: [spec('skipped'), spec('skipped')], stoppedEarly: 'a service did not become ready' }, 3, 'critical'],
     ['no spec ran at all', { specs: [] }, 3, 'critical'],
     ['a service said ready-degraded', { services: [service({ contract: 'degraded', contractReason: 'ready-degraded: disk 91%' })] }, 1, 'warnings'],
     ['ready-degraded in strict mode', { services: [service({ contract: 'degraded' })], strict: true }, 2, 'strict'],
@@ -106,5 +107,10 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
   it('lists a spec skipped for safety apart, with its reason', () => {
     const result = decideVerdict(input({ specs: [spec('expected'), { ...spec('skipped', ['@critical'], 'writes'), safetySkip: 'production writes not allowed' }] }));
     assert.deepEqual(result.safetySkipped.map((finding) => [finding.title, finding.reason]), [['writes', 'skipped by the harness for safety: production writes not allowed']]);
+  });
+
+  it('counts specs a stopped run never reached as one finding', () => {
+    const result = decideVerdict(input({ specs: [spec('skipped'), spec('skipped')], stoppedEarly: 'a service did not become ready' }));
+    assert.deepEqual(result.criticalFailures.map((finding) => finding.reason), ['2 @critical spec(s) did not run: the harness stopped the run because a service did not become ready']);
   });
 });
