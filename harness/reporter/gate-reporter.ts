@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
 import { currentRun } from '../run/run-state.ts';
@@ -17,6 +17,8 @@ export default class GateReporter implements Reporter {
   private readonly paths: ReportPaths = reportPaths();
   private readonly runErrors: string[] = [];
   private verdict?: Verdict;
+  private firstTestStartedAt?: Date;
+  private lastTestEndedAt?: Date;
 
   printsToStdio(): boolean {
     return true;
@@ -24,6 +26,13 @@ export default class GateReporter implements Reporter {
 
   onBegin(_config: FullConfig, suite: Suite): void {
     this.suite = suite;
+  }
+
+  onTestEnd(_test: TestCase, result: TestResult): void {
+    const bodyStarted = specBodyStartedAt(result);
+    if (!this.firstTestStartedAt || bodyStarted < this.firstTestStartedAt) this.firstTestStartedAt = bodyStarted;
+    const ended = new Date(result.startTime.getTime() + result.duration);
+    if (!this.lastTestEndedAt || ended > this.lastTestEndedAt) this.lastTestEndedAt = ended;
   }
 
   onError(error: TestError): void {
@@ -54,7 +63,14 @@ export default class GateReporter implements Reporter {
       runStatus: result.status,
       strict: strictMode(),
     });
-    const report = buildVerdictReport({ verdict: this.verdict, specs, services, startedAt: run.startedAt, runStatus: result.status });
+    const report = buildVerdictReport({
+      verdict: this.verdict,
+      specs,
+      services,
+      startedAt: run.startedAt,
+      runStatus: result.status,
+      timing: { firstTestStartedAt: this.firstTestStartedAt?.toISOString(), lastTestEndedAt: this.lastTestEndedAt?.toISOString() },
+    });
     fs.mkdirSync(this.paths.dir, { recursive: true });
     fs.writeFileSync(this.paths.verdict, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(formatConsoleVerdict(this.verdict, services, run.setupProblems, this.paths));
@@ -63,6 +79,12 @@ export default class GateReporter implements Reporter {
   async onExit(): Promise<void> {
     if (this.verdict) process.exit(this.verdict.exitCode);
   }
+}
+
+/** When the spec's own body began: after its fixtures (the boot wait among them) were set up. */
+export function specBodyStartedAt(result: TestResult): Date {
+  const hooks = result.steps.find((step) => step.category === 'hook' && step.title === 'Before Hooks');
+  return hooks ? new Date(hooks.startTime.getTime() + hooks.duration) : result.startTime;
 }
 
 /** Strict mode from the validated configuration; an invalid configuration is critical anyway. */

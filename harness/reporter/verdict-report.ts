@@ -8,6 +8,8 @@ export function buildVerdictReport(input: {
   services: ServiceRecord[];
   startedAt: string;
   runStatus: RunStatus;
+  /** When the first spec began and the last one ended (ISO), for time-to-first-test and teardown figures. */
+  timing: { firstTestStartedAt?: string; lastTestEndedAt?: string };
 }) {
   const count = (outcome: SpecResult['outcome']) => input.specs.filter((spec) => spec.outcome === outcome).length;
   return {
@@ -17,6 +19,7 @@ export function buildVerdictReport(input: {
     runStatus: input.runStatus,
     startedAt: input.startedAt,
     endedAt: new Date().toISOString(),
+    timing: input.timing,
     criticalFailures: input.verdict.criticalFailures,
     warnings: input.verdict.warnings,
     specs: {
