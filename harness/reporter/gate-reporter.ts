@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError } from '@playwright/test/reporter';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
@@ -36,6 +36,8 @@ export default class GateReporter implements Reporter {
   private listing?: SpecListing;
   private verdict?: Verdict;
   private consoleText = '';
+  private firstTestStartedAt?: Date;
+  private lastTestEndedAt?: Date;
 
   constructor(options: { _mode?: string } = {}) {
     // Playwright tells reporters how they run through this option; merge-reports has no global setup.
@@ -70,6 +72,13 @@ export default class GateReporter implements Reporter {
     if (this.mode !== 'merge') return;
     const projects = [...new Set(readRecords(config.metadata).flatMap((record) => record.projects))];
     this.listing = startSpecListing({ configFile: config.configFile, projects });
+  }
+
+  onTestEnd(_test: TestCase, result: TestResult): void {
+    const bodyStarted = specBodyStartedAt(result);
+    if (!this.firstTestStartedAt || bodyStarted < this.firstTestStartedAt) this.firstTestStartedAt = bodyStarted;
+    const ended = new Date(result.startTime.getTime() + result.duration);
+    if (!this.lastTestEndedAt || ended > this.lastTestEndedAt) this.lastTestEndedAt = ended;
   }
 
   onError(error: TestError): void {
@@ -131,6 +140,7 @@ export default class GateReporter implements Reporter {
       endedAt: new Date(result.startTime.getTime() + result.duration).toISOString(),
       runStatus,
       shards: facts.shards,
+      timing: { firstTestStartedAt: this.firstTestStartedAt?.toISOString(), lastTestEndedAt: this.lastTestEndedAt?.toISOString() },
     });
     fs.mkdirSync(this.paths.dir, { recursive: true });
     fs.writeFileSync(this.paths.verdict, `${JSON.stringify(redactDeep(report), null, 2)}\n`);
@@ -195,6 +205,12 @@ export default class GateReporter implements Reporter {
     process.stdout.write(this.consoleText);
     process.exit(this.verdict.exitCode);
   }
+}
+
+/** When the spec's own body began: after its fixtures (the boot wait among them) were set up. */
+export function specBodyStartedAt(result: TestResult): Date {
+  const hooks = result.steps.find((step) => step.category === 'hook' && step.title === 'Before Hooks');
+  return hooks ? new Date(hooks.startTime.getTime() + hooks.duration) : result.startTime;
 }
 
 /** Strict and partial mode from the validated configuration; an invalid configuration is critical anyway. */

@@ -19,6 +19,8 @@ export function buildVerdictReport(input: {
   runStatus: RunStatus;
   /** The shards this report covers ("1/2", ...), empty for an unsharded run. */
   shards: string[];
+  /** When the first spec began and the last one ended (ISO), for time-to-first-test and teardown figures. */
+  timing?: { firstTestStartedAt?: string; lastTestEndedAt?: string };
 }) {
   const count = (outcome: SpecResult['outcome']) => input.specs.filter((spec) => spec.outcome === outcome).length;
   return {
@@ -32,6 +34,7 @@ export function buildVerdictReport(input: {
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     shards: input.shards,
+    timing: input.timing,
     criticalFailures: input.verdict.criticalFailures,
     warnings: input.verdict.warnings,
     notRun: input.verdict.notRun,

@@ -1,0 +1,169 @@
+// `npm run bench`: preflight against Playwright's own webServer, side by side in one run, on this machine.
+// Alternates N runs of each on the same scenario and reports medians, ranges, and the wall-time ratio.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { chooseChromium } from '../harness/browser/chromium.ts';
+import { reportPaths } from '../harness/run/report-paths.ts';
+import { gateEnvironment } from '../selftest/support/run-gate.ts';
+import { repoRoot } from '../selftest/support/demo-process.ts';
+import { sampleTree, stillAlive } from './process-tree.ts';
+import { formatTable, summarize } from './summary.ts';
+
+/** Two services that take 1.5 s and 1.0 s to start listening (issue 7's scenario). */
+const SCENARIO = 'backend:slow-start=1500,frontend:slow-start=1000';
+const SAMPLE_EVERY_MS = 25;
+
+type Contender = 'preflight' | 'baseline';
+
+interface RunFigures {
+  exitCode: number | undefined;
+  wallMs: number;
+  firstTestMs?: number;
+  readinessDelayMs: { backend?: number; frontend?: number };
+  teardownMs?: number;
+  peakMemoryMb: number;
+  leftoverProcesses: number;
+}
+
+async function runOnce(contender: Contender): Promise<RunFigures> {
+  const timingFile = path.join(os.tmpdir(), `preflight-bench-timing-${process.pid}-${Date.now()}.json`);
+  const { env, reportsDir } = await gateEnvironment({
+    DEMO_FAULT: SCENARIO,
+    BENCH_TIMING_FILE: timingFile,
+    ...(contender === 'baseline' ? { DEBUG: 'pw:webserver', DEBUG_COLORS: 'false' } : {}),
+  });
+  const args = ['playwright', 'test', ...(contender === 'baseline' ? ['--config', 'bench/webserver-baseline.config.ts'] : [])];
+
+  const started = Date.now();
+  const child = execa('npx', args, { cwd: repoRoot, env, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
+  const seen = new Set<number>();
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    if (!child.pid) return;
+    const tree = sampleTree(child.pid);
+    tree.pids.forEach((pid) => seen.add(pid));
+    peakRss = Math.max(peakRss, tree.rssBytes);
+  }, SAMPLE_EVERY_MS);
+  const result = await child;
+  const ended = Date.now();
+  clearInterval(sampler);
+  // A process of the run that outlives the runner is a leak; give the kernel a moment to reap what was killed.
+  const leftovers = await settleLeftovers(seen);
+
+  const output = result.all ?? '';
+  const listenedAt = listeningTimes(contender, output, reportsDir);
+  let declaredReady: { backend?: number; frontend?: number };
+  let timing: { firstTestStartedAt?: number; lastTestEndedAt?: number } = {};
+  if (contender === 'preflight') {
+    const verdict = JSON.parse(fs.readFileSync(reportPaths(repoRoot, { PREFLIGHT_REPORTS_DIR: reportsDir }).verdict, 'utf8'));
+    declaredReady = Object.fromEntries(verdict.services.map((s: { name: string; readyAt: string }) => [s.name, Date.parse(s.readyAt)]));
+    timing = { firstTestStartedAt: Date.parse(verdict.timing?.firstTestStartedAt), lastTestEndedAt: Date.parse(verdict.timing?.lastTestEndedAt) };
+  } else {
+    // webServer boots in config order and logs "WebServer available" once per server.
+    const available = [...output.matchAll(/^(\S+) pw:webserver WebServer available/gm)].map((m) => Date.parse(m[1]));
+    declaredReady = { backend: available[0], frontend: available[1] };
+    if (fs.existsSync(timingFile)) timing = JSON.parse(fs.readFileSync(timingFile, 'utf8'));
+  }
+  fs.rmSync(timingFile, { force: true });
+  fs.rmSync(reportsDir, { recursive: true, force: true });
+
+  const delay = (name: 'backend' | 'frontend') => {
+    const listened = listenedAt[name];
+    const ready = declaredReady[name];
+    return listened !== undefined && ready !== undefined && Number.isFinite(ready) ? ready - listened : undefined;
+  };
+  return {
+    exitCode: result.exitCode,
+    wallMs: ended - started,
+    firstTestMs: Number.isFinite(timing.firstTestStartedAt) ? timing.firstTestStartedAt! - started : undefined,
+    readinessDelayMs: { backend: delay('backend'), frontend: delay('frontend') },
+    teardownMs: Number.isFinite(timing.lastTestEndedAt) ? ended - timing.lastTestEndedAt! : undefined,
+    peakMemoryMb: Math.round(peakRss / 1024 / 1024),
+    leftoverProcesses: leftovers.length,
+  };
+}
+
+/** When each demo service printed `listening on ... (pid N, t=<epoch ms>)`. */
+function listeningTimes(contender: Contender, output: string, reportsDir: string): { backend?: number; frontend?: number } {
+  const text =
+    contender === 'preflight'
+      ? ['backend', 'frontend'].map((name) => readIfExists(path.join(reportsDir, 'logs', `${name}.log`))).join('\n')
+      : output;
+  const times: { backend?: number; frontend?: number } = {};
+  for (const match of text.matchAll(/\[demo-(backend|frontend)\] listening on \S+ \(pid \d+, t=(\d+)\)/g)) {
+    times[match[1] as 'backend' | 'frontend'] = Number(match[2]);
+  }
+  return times;
+}
+
+function readIfExists(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+async function settleLeftovers(pids: Set<number>): Promise<number[]> {
+  const deadline = Date.now() + 2_000;
+  let alive = stillAlive(pids);
+  while (alive.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    alive = stillAlive(pids);
+  }
+  return alive;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  const chromium = chooseChromium(undefined);
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    playwright: JSON.parse(fs.readFileSync(path.join(repoRoot, 'node_modules/@playwright/test/package.json'), 'utf8')).version,
+    browser: chromium.kind === 'missing' ? 'none' : `${chromium.kind}: ${browserVersion(chromium.executablePath)}`,
+  };
+}
+
+function browserVersion(binary: string): string {
+  try {
+    return execFileSync(binary, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return binary;
+  }
+}
+
+async function main(): Promise<number> {
+  const runs = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
+  if (!Number.isInteger(runs) || runs < 1) {
+    console.error(`bench: the number of runs must be a positive whole number, got ${process.argv[2] ?? process.env.BENCH_RUNS}`);
+    return 3;
+  }
+  console.log(`bench: ${runs} runs each of preflight and Playwright's webServer, alternating; scenario DEMO_FAULT=${SCENARIO}`);
+  const figures: Record<Contender, RunFigures[]> = { preflight: [], baseline: [] };
+  for (let round = 0; round < runs; round++) {
+    // Alternate which goes first, so neither always runs on a warmer machine.
+    const order: Contender[] = round % 2 === 0 ? ['preflight', 'baseline'] : ['baseline', 'preflight'];
+    for (const contender of order) {
+      const run = await runOnce(contender);
+      figures[contender].push(run);
+      console.log(`  round ${round + 1} ${contender.padEnd(9)} exit ${run.exitCode}, wall ${run.wallMs} ms`);
+    }
+  }
+  const preflight = summarize(figures.preflight);
+  const baseline = summarize(figures.baseline);
+  const ratio = Math.round((preflight.wallMs.median / baseline.wallMs.median) * 100) / 100;
+  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, raw: figures };
+  const out = reportPaths(repoRoot);
+  fs.mkdirSync(out.dir, { recursive: true });
+  const file = path.join(out.dir, 'bench.json');
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
+  const failed = [...figures.preflight, ...figures.baseline].filter((run) => run.exitCode !== 0).length;
+  if (failed) console.error(`bench: ${failed} run(s) did not exit 0: the figures compare runs that did not all pass.`);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();

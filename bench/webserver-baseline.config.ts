@@ -1,0 +1,34 @@
+// The alternative a user would pick: Playwright's own webServer boots the same two demo services
+// (one after the other, polling the same readiness path), then the same specs run with the same reporters.
+import { defineConfig, devices } from '@playwright/test';
+import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
+import { loadConfig, defaultConfig } from '../harness/config/load-config.ts';
+import { reportPaths } from '../harness/run/report-paths.ts';
+
+const loaded = loadConfig();
+const preflight = loaded.ok ? loaded.config : defaultConfig();
+const paths = reportPaths();
+
+export default defineConfig({
+  testDir: '../tests',
+  outputDir: paths.testResults,
+  globalSetup: './baseline-setup.ts',
+  retries: 0,
+  timeout: 30_000,
+  reporter: [
+    ['line'],
+    ['html', { outputFolder: paths.html, open: 'never' }],
+    ['junit', { outputFile: paths.junit }],
+    ['./timing-reporter.ts'],
+  ],
+  use: { baseURL: preflight.frontend.url.origin, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  webServer: preflight.services.map((service) => ({
+    command: service.command,
+    url: service.healthUrl.href,
+    cwd: '..',
+    stdout: 'pipe' as const,
+    reuseExistingServer: false,
+    timeout: preflight.readyTimeoutMs,
+  })),
+  projects: [{ name: 'local', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(chooseChromium(preflight.chromiumPath)) } }],
+});
