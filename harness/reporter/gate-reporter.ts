@@ -7,11 +7,11 @@ import { redactDeep } from '../run/redact.ts';
 import { currentRun, effectiveRunStatus, type ServiceRecord, type SetupProblem } from '../run/run-state.ts';
 import { findMissingCriticalSpecs, missingShards, type SpecRef } from '../verdict/completeness.ts';
 import { decideVerdict, SAFETY_SKIP_ANNOTATION, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
-import { projectsFromArgv } from './command-line.ts';
+import { commandLineMayFilter, projectsFromArgv } from './command-line.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
 import { publishRecord, readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
-import { startSpecListing, type SpecListing } from './spec-listing.ts';
+import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 import { buildVerdictReport } from './verdict-report.ts';
 
@@ -53,7 +53,11 @@ export default class GateReporter implements Reporter {
     this.config = config;
     this.selected = suite.allTests().map(specRef);
     const projects = projectsFromArgv(process.argv);
-    this.listing = startSpecListing({ configFile: config.configFile, projects });
+    // Without filters on the command line the run's selection is the whole suite: no separate listing to wait for.
+    this.listing =
+      config.shard || commandLineMayFilter(process.argv)
+        ? startSpecListing({ configFile: config.configFile, projects })
+        : selectionIsTheSuite(this.selected);
     const run = currentRun();
     publishRecord(config.metadata, config.shard, () => ({
       shard: config.shard,

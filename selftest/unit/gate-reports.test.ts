@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isShardedRun, projectsFromArgv } from '../../harness/reporter/command-line.ts';
+import { commandLineMayFilter, isShardedRun, projectsFromArgv } from '../../harness/reporter/command-line.ts';
 import { LISTING_MARKER } from '../../harness/reporter/critical-spec-lister.ts';
 import { parseListing } from '../../harness/reporter/spec-listing.ts';
 import { readRecords, publishRecord, type ShardRecord } from '../../harness/reporter/shard-record.ts';
@@ -34,6 +34,20 @@ describe('the gate reporter\'s helpers', () => {
     assert.equal(isShardedRun(['test', '--shard=1/2']), true);
     assert.equal(isShardedRun(['test', '--shard', '1/2']), true);
     assert.equal(isShardedRun(['test', '--grep', 'shard']), false);
+  });
+
+  it('knows when the command line cannot have filtered the specs, and errs towards listing them', () => {
+    const run = (...args: string[]) => commandLineMayFilter(['node', 'cli.js', 'test', ...args]);
+    assert.equal(run(), false);
+    assert.equal(run('--project', 'local', '--retries=1', '--workers', '2', '--reporter=dot,./harness/reporter/gate-reporter.ts', '--headed'), false);
+    assert.equal(run('--grep', '@critical'), true);
+    assert.equal(run('--grep-invert=@critical'), true);
+    assert.equal(run('tests/integration.spec.ts'), true, 'a file argument');
+    assert.equal(run('--last-failed'), true);
+    assert.equal(run('--only-changed'), true);
+    assert.equal(run('--shard=1/2'), true);
+    assert.equal(run('--some-new-option'), true, 'an unknown option');
+    assert.equal(run('--project', 'local', 'tests/'), true, 'a positional after an option value');
   });
 
   it('parses the listing, and says why when it failed', () => {
