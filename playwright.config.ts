@@ -4,12 +4,18 @@ import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
 import { isShardedRun } from './harness/reporter/command-line.ts';
 import { reportPaths } from './harness/run/report-paths.ts';
+import { isTestRunnerProcess } from './harness/setup/early-start.ts';
+import { startGate } from './harness/setup/gate-start.ts';
 
 // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
 const loaded = loadConfig();
 const preflight = loaded.ok ? loaded.config : defaultConfig();
 const paths = reportPaths();
 const browser = chooseChromium(preflight.chromiumPath);
+
+// Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it,
+// and reports what went wrong if it could not start.
+if (isTestRunnerProcess(process.argv, process.env)) startGate().catch(() => {});
 
 export default defineConfig({
   testDir: './tests',

@@ -25,7 +25,7 @@ export interface WaitUntilReadyOptions {
  * A 200 answer that breaks the contract fails at once: the service answers, and waiting will not fix its body.
  */
 export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<ReadinessOutcome> {
-  const { url, timeoutMs, intervalMs = 10 } = options;
+  const { url, timeoutMs, intervalMs = 5 } = options;
   const deadline = performance.now() + timeoutMs;
   const stop = new AbortController();
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });

@@ -1,70 +1,34 @@
 import type { FullConfig } from '@playwright/test';
-import { chooseChromium } from '../browser/chromium.ts';
-import { loadConfig } from '../config/load-config.ts';
-import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
-import { serviceEnvironment } from '../network/ipv4-first.ts';
-import { reportPaths } from '../run/report-paths.ts';
-import { installConsoleRedaction } from '../run/redact.ts';
-import { currentRun, stopRunEarly } from '../run/run-state.ts';
-import { bootServices } from '../services/boot.ts';
-import { BOOT_CHANNEL_VAR, openBootChannel } from './boot-channel.ts';
-import { PreflightError } from './preflight-error.ts';
+import { stopRunEarly } from '../run/run-state.ts';
+import { abandonGate, startGate } from './gate-start.ts';
 
 const GATE_REPORTER = 'gate-reporter';
 
 /**
- * Starts every service at once and returns without waiting for them: workers start and launch the browser
- * meanwhile, and the first spec waits for readiness through the boot channel. Returns the teardown.
+ * Adopts the gate start (configuration, drift, browser, the boot of every service) that playwright.config.ts
+ * began while Playwright loaded the specs, or starts it now, and returns without waiting for the services:
+ * workers start and launch the browser meanwhile, and the first spec waits for readiness on the boot channel.
+ * Returns the teardown.
  */
 export default async function globalSetup(playwrightConfig: FullConfig): Promise<() => Promise<void>> {
-  installConsoleRedaction();
-  const run = currentRun();
-
   const gateReporterLoaded = playwrightConfig.reporter.some(([name]) => name.includes(GATE_REPORTER));
   if (!gateReporterLoaded) {
-    throw new PreflightError(
-      'preflight: the gate reporter is not loaded, so the exit code would not be the verdict.\n' +
+    await abandonGate();
+    // Without the gate reporter nothing else could give the exit code its meaning: stop here, with the verdict's 3.
+    process.stderr.write(
+      'preflight: the gate reporter is not loaded, so the exit code would not be the verdict; nothing was run.\n' +
         '  likely cause: --reporter on the command line replaces the reporters of playwright.config.ts.\n' +
-        '  fix: add it, e.g. --reporter=list,./harness/reporter/gate-reporter.ts',
+        '  fix: add it, e.g. --reporter=list,./harness/reporter/gate-reporter.ts\n' +
+        'preflight verdict: critical, exit code 3\n',
     );
+    process.exit(3);
   }
 
-  const loaded = loadConfig();
-  if (!loaded.ok) {
-    const diagnosis = [
-      'preflight: the configuration is invalid; nothing was started.',
-      ...loaded.problems.map((problem) => `  - ${problem}`),
-      '  fix: correct these variables in the environment or in .env (see .env.example).',
-    ].join('\n');
-    run.setupProblems.push({ what: 'configuration', diagnosis });
-    throw new PreflightError(diagnosis);
-  }
-
-  const paths = reportPaths();
-  await checkDriftBeforeBoot(loaded.config, paths, run);
-
-  const browser = chooseChromium(loaded.config.chromiumPath);
-  if (browser.kind === 'missing') {
-    const diagnosis = `preflight: no browser to walk the demo flow with; nothing was started.\n  ${browser.problem}`;
-    run.setupProblems.push({ what: 'browser', diagnosis });
-    throw new PreflightError(diagnosis);
-  }
-
-  const boot = bootServices(loaded.config, {
-    logDir: paths.logs,
-    env: serviceEnvironment(loaded.config),
-    onRecord: (record) => run.services.set(record.name, record),
-  });
-  // A service that cannot become ready ends the run at once: every spec would only fail on it.
-  void boot.outcome.then((outcome) => {
+  const gate = await startGate();
+  // A service that cannot become ready ends the run at once: every spec would only fail on it. Only from here on:
+  // Playwright handles the SIGINT this sends once its run has begun.
+  void gate.outcome.then((outcome) => {
     if (!outcome.ok && outcome.services.some((service) => service.failure)) stopRunEarly('a service did not become ready');
   });
-  const channel = await openBootChannel(boot.outcome, () => [...run.services.values()]);
-  process.env[BOOT_CHANNEL_VAR] = channel.url;
-  process.env.PREFLIGHT_BOOT_TIMEOUT_MS = String(loaded.config.readyTimeoutMs + 5_000);
-
-  return async () => {
-    await channel.close();
-    await boot.teardown();
-  };
+  return gate.teardown;
 }

@@ -62,4 +62,11 @@ describe('the gate against the bundled demo app', () => {
     assert.equal(fs.existsSync(path.join(run.reportsDir, 'logs')), false, 'no service was started');
     assert.equal(run.verdict.verdict, 'critical');
   });
+
+  it('exits 3 without running anything when --reporter leaves out the gate reporter', async () => {
+    const run = await runGate({ args: ['--reporter=dot'] });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /the gate reporter is not loaded/);
+    assert.match(run.output, /--reporter=list,\.\/harness\/reporter\/gate-reporter\.ts/);
+  });
 });
