@@ -10,7 +10,7 @@ import { reportPaths } from '../harness/run/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
 import { repoRoot } from '../selftest/support/demo-process.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';
-import { formatTable, summarize } from './summary.ts';
+import { formatTable, summarize, type RunLike } from './summary.ts';
 
 /** Two services that take 1.5 s and 1.0 s to start listening (issue 7's scenario). */
 const SCENARIO = 'backend:slow-start=1500,frontend:slow-start=1000';
@@ -18,14 +18,8 @@ const SAMPLE_EVERY_MS = 25;
 
 type Contender = 'preflight' | 'baseline';
 
-interface RunFigures {
+interface RunFigures extends RunLike {
   exitCode: number | undefined;
-  wallMs: number;
-  firstTestMs?: number;
-  readinessDelayMs: { backend?: number; frontend?: number };
-  teardownMs?: number;
-  peakMemoryMb: number;
-  leftoverProcesses: number;
 }
 
 async function runOnce(contender: Contender): Promise<RunFigures> {

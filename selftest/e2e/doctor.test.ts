@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runDoctor } from '../../harness/cli/doctor.ts';
 import { repoRoot } from '../support/demo-process.ts';
-import { freePort } from '../support/ports.ts';
+import { portFreeOnBoth } from '../support/ports.ts';
 
 const servers: http.Server[] = [];
 after(async () => {
@@ -20,18 +20,6 @@ async function listenOn(host: '127.0.0.1' | '::1', port: number): Promise<void> 
   assert.equal((server.address() as AddressInfo).port, port);
 }
 
-/** A port free on both families, so only the listener a test starts answers there. */
-async function portFreeOnBoth(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freePort('::1');
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = http.createServer().once('error', () => resolve(false));
-      probe.listen({ host: '127.0.0.1', port }, () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no port free on both 127.0.0.1 and ::1 after 20 attempts');
-}
 
 function doctor(env: Record<string, string>) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PREFLIGHT_|DEMO_|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/.test(key)));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { repoRoot } from './demo-process.ts';
-import { gateEnvironment, type GateRun } from './run-gate.ts';
+import { gateEnvironment, gateRunResult, type GateRun } from './run-gate.ts';
 
 /** Collects the blob report of each shard run into one folder, as the CI merge job downloads them. */
 export async function collectBlobReports(shards: GateRun[]): Promise<string> {
@@ -29,16 +29,5 @@ export async function mergeReports(blobDir: string, env: Record<string, string> 
     stdin: 'ignore',
     timeout: 120_000,
   });
-  const verdictFile = path.join(reportsDir, 'verdict.json');
-  return {
-    exitCode: result.exitCode,
-    signal: result.signal,
-    output: result.all ?? '',
-    durationMs: Date.now() - started,
-    reportsDir,
-    backendUrl,
-    frontendUrl,
-    mark,
-    verdict: fs.existsSync(verdictFile) ? JSON.parse(fs.readFileSync(verdictFile, 'utf8')) : undefined,
-  };
+  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, mark });
 }

@@ -72,17 +72,25 @@ export async function runGate(options: GateOptions = {}): Promise<GateRun> {
   const result = await subprocess;
   const duringError = await during;
   if (duringError) throw duringError;
-  const verdictFile = path.join(reportsDir, 'verdict.json');
+  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, mark });
+}
+
+/** What a finished `playwright test` or `merge-reports` subprocess tells: its exit, output and verdict.json. */
+export function gateRunResult(
+  result: { exitCode?: number; signal?: string; all?: string },
+  run: { started: number; reportsDir: string; backendUrl: string; frontendUrl: string; mark: string },
+): GateRun {
+  const verdictFile = path.join(run.reportsDir, 'verdict.json');
   return {
     exitCode: result.exitCode,
     signal: result.signal,
     output: result.all ?? '',
-    durationMs: Date.now() - started,
-    reportsDir,
-    backendUrl,
-    frontendUrl,
+    durationMs: Date.now() - run.started,
+    reportsDir: run.reportsDir,
+    backendUrl: run.backendUrl,
+    frontendUrl: run.frontendUrl,
     verdict: fs.existsSync(verdictFile) ? JSON.parse(fs.readFileSync(verdictFile, 'utf8')) : undefined,
-    mark,
+    mark: run.mark,
   };
 }
 

@@ -7,7 +7,7 @@ import { diagnoseFamilies } from '../../harness/network/family-diagnosis.ts';
 import { probeAddressFamilies } from '../../harness/network/family-probe.ts';
 import { serviceNodeOptions } from '../../harness/network/ipv4-first.ts';
 import type { HostResolver } from '../../harness/network/resolve-host.ts';
-import { freePort } from '../support/ports.ts';
+import { portFreeOnBoth } from '../support/ports.ts';
 
 const servers: http.Server[] = [];
 after(async () => {
@@ -25,18 +25,6 @@ async function listenOn(host: '127.0.0.1' | '::1', port = 0): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A port free on both families, so only the listener a test starts answers on it. */
-async function portFreeOnBoth(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await freePort('::1');
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = http.createServer().once('error', () => resolve(false));
-      probe.listen({ host: '127.0.0.1', port }, () => probe.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no port free on both 127.0.0.1 and ::1 after 20 attempts');
-}
 
 const ipv6First: HostResolver = async () => [
   { address: '::1', family: 6 },
