@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromium.ts';
+import { ciEnvironment } from './harness/config/ci-environment.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
 import { isShardedRun } from './harness/reporter/command-line.ts';
@@ -26,7 +27,7 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
   reporter: [
-    [process.env.CI ? 'line' : 'list'],
+    [ciEnvironment().isCi ? 'line' : 'list'],
     ['html', { outputFolder: paths.html, open: 'never' }],
     ['junit', { outputFile: paths.junit }],
     // A shard (--shard=i/n) also writes a blob report, for `npx playwright merge-reports`.

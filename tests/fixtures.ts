@@ -43,10 +43,11 @@ interface TestFixtures {
 }
 
 /** Waits (in a worker) for the boot that global setup started. */
-async function waitForLocalBoot(): Promise<BootOutcome> {
+async function waitForLocalBoot(preflight: PreflightConfig): Promise<BootOutcome> {
   const channel = process.env[BOOT_CHANNEL_VAR];
   if (!channel) throw new PreflightError(`preflight: ${BOOT_CHANNEL_VAR} is not set: run the gate with \`npx playwright test\` so that global setup boots the services.`);
-  return awaitBootOutcome(channel, Number(process.env.PREFLIGHT_BOOT_TIMEOUT_MS) || 65_000);
+  // The boot settles by its own deadline; the margin covers the answer's way here.
+  return awaitBootOutcome(channel, preflight.readyTimeoutMs + 5_000);
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -80,7 +81,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   services: [
     // Depends on the browser so that its launch overlaps with the services' boot. Production specs never wait for it.
-    async ({ browser: _browser, targetName }, use) => use(targetName === 'production' ? undefined : await waitForLocalBoot()),
+    async ({ browser: _browser, targetName, preflight }, use) => use(targetName === 'production' ? undefined : await waitForLocalBoot(preflight)),
     { scope: 'worker', auto: true, timeout: 0 },
   ],
 
@@ -133,7 +134,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use({ name: () => testDataName(testInfo.project.name) });
   },
 
-  localBoot: [async ({}, use) => use(await waitForLocalBoot()), { timeout: 0 }],
+  localBoot: [async ({ preflight }, use) => use(await waitForLocalBoot(preflight)), { timeout: 0 }],
 });
 
 export { expect };

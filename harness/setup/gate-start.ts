@@ -65,7 +65,6 @@ async function begin(run: RunState): Promise<GateStart> {
   });
   const channel = await openBootChannel(boot.outcome, () => [...run.services.values()]);
   process.env[BOOT_CHANNEL_VAR] = channel.url;
-  process.env.PREFLIGHT_BOOT_TIMEOUT_MS = String(loaded.config.readyTimeoutMs + 5_000);
 
   return {
     outcome: boot.outcome,
