@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ciEnvironment } from '../config/ci-environment.ts';
-import { loadConfig } from '../config/load-config.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
 import { redactDeep } from '../run/redact.ts';
-import { currentRun, effectiveRunStatus, type ServiceRecord, type SetupProblem } from '../run/run-state.ts';
-import { findMissingCriticalSpecs, missingShards, type SpecRef } from '../verdict/completeness.ts';
+import { currentRun, effectiveRunStatus } from '../run/run-state.ts';
+import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
 import { decideVerdict, SAFETY_SKIP_ANNOTATION, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
 import { commandLineMayFilter, projectsFromArgv } from './command-line.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
-import { publishRecord, readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
+import { gateSettings, mergedFacts, runFacts } from './gate-facts.ts';
+import { publishRecord, readRecords } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
@@ -109,7 +109,7 @@ export default class GateReporter implements Reporter {
   private async decide(result: FullResult): Promise<void> {
     const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
     const runStatus = effectiveRunStatus(result.status);
-    const facts = this.mode === 'merge' ? this.mergedFacts() : this.runFacts();
+    const facts = this.mode === 'merge' ? mergedFacts(this.config?.metadata ?? {}) : runFacts(this.config?.shard ?? null);
     const completeness: CriticalCompleteness = { missing: [], problems: facts.problems };
     // Completeness only matters for a run that went its way: an invalid setup or Ctrl+C is decided without it.
     if (runStatus !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {
@@ -155,54 +155,6 @@ export default class GateReporter implements Reporter {
     this.consoleText = formatConsoleVerdict(this.verdict, facts.services, facts.setupProblems, this.paths);
   }
 
-  /** A run or a shard: what global setup recorded in this process. */
-  private runFacts() {
-    const run = currentRun();
-    const shard = this.config?.shard ?? null;
-    return {
-      ...gateSettings(),
-      services: [...run.services.values()] as ServiceRecord[],
-      setupProblems: run.setupProblems,
-      drift: run.drift,
-      stoppedEarly: run.stoppedEarly,
-      startedAt: run.startedAt as string | undefined,
-      problems: [] as string[],
-      shards: shard ? [shardLabel(shard)] : [],
-    };
-  }
-
-  /** A merge of shards' blob reports: what each shard's gate reporter recorded. */
-  private mergedFacts() {
-    const records = readRecords(this.config?.metadata ?? {});
-    const settings = gateSettings();
-    const problems = missingShards(records.map((record) => record.shard)).map(
-      (shard) => `shard ${shard} has no blob report in the merge: collect every shard's reports/blob/ before merging`,
-    );
-    const setupProblems: SetupProblem[] = records.flatMap((record) =>
-      record.setupProblems.map((problem) => ({ ...problem, what: `${problem.what} (${shardLabel(record.shard)})` })),
-    );
-    if (records.length === 0) {
-      setupProblems.push({
-        what: 'merge',
-        diagnosis:
-          'preflight: the blob reports carry no gate record, so the services\' readiness is unknown.\n' +
-          '  likely cause: the shards ran without the gate reporter, or with another version of preflight.\n' +
-          '  fix: run each shard with `npx playwright test --shard=i/n` (playwright.config.ts adds the blob reporter), then merge.',
-      });
-    }
-    return {
-      strict: settings.strict || records.some((record) => record.strict),
-      allowPartial: settings.allowPartial || records.some((record) => record.allowPartial),
-      services: records.flatMap((record) => record.services.map((service) => labelled(service, record))),
-      setupProblems,
-      drift: records.flatMap((record) => record.drift ?? []),
-      stoppedEarly: undefined as string | undefined,
-      startedAt: records.map((record) => record.startedAt).sort()[0],
-      problems,
-      shards: records.map((record) => shardLabel(record.shard)),
-    };
-  }
-
   async onExit(): Promise<void> {
     if (this.mode === 'list' || !this.verdict) return;
     // Printed here, after every other reporter has finished, so the verdict is the last line of the run.
@@ -216,15 +168,6 @@ export function specBodyStartedAt(result: TestResult): Date {
   const hooks = result.steps.find((step) => step.category === 'hook' && step.title === 'Before Hooks');
   return hooks ? new Date(hooks.startTime.getTime() + hooks.duration) : result.startTime;
 }
-
-/** Strict and partial mode from the validated configuration; an invalid configuration is critical anyway. */
-function gateSettings(): Pick<ShardRecord, 'strict' | 'allowPartial'> {
-  const loaded = loadConfig();
-  return { strict: loaded.ok && loaded.config.strict, allowPartial: loaded.ok && loaded.config.allowPartial };
-}
-
-const labelled = (service: ServiceRecord, record: ShardRecord): ServiceRecord =>
-  record.shard ? { ...service, name: `${service.name} (${shardLabel(record.shard)})` } : service;
 
 function toSpecResult(test: TestCase): SpecResult {
   const last = test.results.at(-1);
