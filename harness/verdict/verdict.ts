@@ -96,6 +96,9 @@ const specFinding = (spec: SpecResult, reason: string): Finding => ({
   project: spec.project,
 });
 
+/** A spec the fixtures refused to run because the services were not there: the harness's finding, not the spec's. */
+const notRunByHarness = (spec: SpecResult) => spec.outcome === 'unexpected' && /^(PreflightError: )?preflight: not run\b/.test(spec.error ?? '');
+
 export const isCritical = (spec: SpecResult) => spec.tags.includes(CRITICAL_TAG);
 
 /** The exit-code table of DESIGN.md as a pure function of what the run found. */
@@ -130,9 +133,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
   for (const spec of input.specs) {
     const failed = spec.error ? `failed: ${spec.error}` : 'failed';
     if (isCritical(spec)) {
-      if (spec.outcome === 'unexpected') critical.push(specFinding(spec, failed));
+      if (spec.outcome === 'unexpected' && !(input.stoppedEarly && notRunByHarness(spec))) critical.push(specFinding(spec, failed));
       else if (spec.outcome === 'skipped' && spec.safetySkip !== undefined) safetySkipped.push(specFinding(spec, `skipped by the harness for safety: ${spec.safetySkip}`));
-      else if (spec.outcome === 'skipped' && input.stoppedEarly) stoppedBeforeRunning++;
+      else if (input.stoppedEarly && (spec.outcome === 'skipped' || notRunByHarness(spec))) stoppedBeforeRunning++;
       else if (spec.outcome === 'skipped') didNotRun(specFinding(spec, 'a @critical spec was skipped (test.skip, test.fixme, a condition, or the run stopped early); critical specs cannot be skipped'));
       else if (spec.outcome === 'flaky') warnings.push(specFinding(spec, 'flaky: passed only on retry'));
     } else if (spec.outcome === 'unexpected') {

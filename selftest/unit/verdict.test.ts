@@ -109,8 +109,9 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
     assert.deepEqual(result.safetySkipped.map((finding) => [finding.title, finding.reason]), [['writes', 'skipped by the harness for safety: production writes not allowed']]);
   });
 
-  it('counts specs a stopped run never reached as one finding', () => {
-    const result = decideVerdict(input({ specs: [spec('skipped'), spec('skipped')], stoppedEarly: 'a service did not become ready' }));
+  it('counts specs a stopped run never reached, or that its fixtures refused to run, as one finding', () => {
+    const refused = { ...spec('unexpected'), error: 'PreflightError: preflight: not run, the services did not become ready.' };
+    const result = decideVerdict(input({ specs: [refused, spec('skipped')], stoppedEarly: 'a service did not become ready' }));
     assert.deepEqual(result.criticalFailures.map((finding) => finding.reason), ['2 @critical spec(s) did not run: the harness stopped the run because a service did not become ready']);
   });
 });
