@@ -34,6 +34,16 @@ const serviceEnvSchema = z.object({
   PREFLIGHT_DRIFT_RULES: nonEmpty.default('drift.rules.ts'),
   PREFLIGHT_DRIFT_ROOT: nonEmpty.optional(),
   PREFLIGHT_IPV4_FIRST: flag.default(true),
+}).superRefine((env, ctx) => {
+  // Two services on one address: one of them cannot listen, and the other answers for both.
+  const address = (url: URL) => `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  if (address(env.PREFLIGHT_BACKEND_URL) === address(env.PREFLIGHT_FRONTEND_URL)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PREFLIGHT_FRONTEND_URL'],
+      message: `expected another host or port than PREFLIGHT_BACKEND_URL (both name ${address(env.PREFLIGHT_FRONTEND_URL)}): each service needs its own`,
+    });
+  }
 });
 
 /** The production target, with its rules across variables: it needs its backend, and https unless plain http is allowed. */

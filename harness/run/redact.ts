@@ -15,18 +15,25 @@ const NOT_SECRET = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', '
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
   const entries = Object.entries(env).filter(
     (entry): entry is [string, string] =>
-      SECRET_NAME.test(entry[0]) && typeof entry[1] === 'string' && entry[1].trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(entry[1].trim().toLowerCase()),
+      SECRET_NAME.test(entry[0]) && typeof entry[1] === 'string' && looksSecret(entry[1]),
   );
   return [...new Set(entries.map(([, value]) => value.trim()))].sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every secret value replaced by [redacted]. */
+// `NAME=value` written out in text (a start command, a URL's query): the value goes when the name looks secret.
+const ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s'"&;]+)/g;
+
+const looksSecret = (value: string) => value.trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(value.trim().toLowerCase());
+
+/** `text` with every secret value replaced by [redacted]: the environment's, and those assigned in the text itself. */
 export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let result = text;
   for (const secret of secretValues(env)) {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
-  return result;
+  return result.replace(ASSIGNMENT, (whole, name: string, value: string) =>
+    SECRET_NAME.test(name) && looksSecret(value.replace(/^["']|["']$/g, '')) && value !== REDACTED ? `${name}=${REDACTED}` : whole,
+  );
 }
 
 /** A copy of `value` (JSON-like: strings, arrays, plain objects) with every string redacted. */
@@ -49,7 +56,6 @@ export function installConsoleRedaction(streams: NodeJS.WriteStream[] = [process
     marked[installed] = true;
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (secretValues().length === 0) return write(chunk, ...rest);
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
       if (text === undefined) return write(chunk, ...rest);
       const safe = redact(text);

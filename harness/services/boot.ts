@@ -73,7 +73,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       const families = outcome.reason === 'timeout' ? await addressFamilyLine(service) : undefined;
       record.failure = diagnoseNotReady(handle, outcome, families);
       if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
-      if (outcome.reason === 'violation') Object.assign(record, contractFields(outcome.lastProbe.verdict));
+      // What the contract last said (down, a violation) is part of the record, whatever ended the wait.
+      if (outcome.lastProbe?.kind === 'answered') Object.assign(record, contractFields(outcome.lastProbe.verdict));
       publish(record);
       return record;
     }

@@ -33,13 +33,24 @@ export function diagnoseNotReady(
       summary = `${service.name} ${describeExit(outcome.exit)} before it was ready (${seconds(outcome.exit.at - handle.spawnedAt)} after start)`;
       cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${envVar(service, 'CMD')})`;
       break;
-    case 'timeout':
-      summary = `${service.name} is alive (${describeAlive(handle)}) but never answered the readiness contract at ${service.healthUrl} within ${seconds(outcome.timeoutMs)}`;
-      cause = `  likely cause: it listens on another host or port than ${envVar(service, 'URL')}=${service.url.origin} says, or is stuck starting. Check its log, the URL, or raise PREFLIGHT_READY_TIMEOUT_MS.`;
+    case 'timeout': {
+      const answered = outcome.lastProbe?.kind === 'answered' ? outcome.lastProbe.verdict : undefined;
+      if (answered?.state === 'down') {
+        // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
+        summary = `${service.name} answered "down" for ${seconds(outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
+        cause = `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`;
+      } else if (answered) {
+        summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${answered.reason} until the ${seconds(outcome.timeoutMs)} deadline`;
+        cause = `  fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract". Check it with: npx preflight health ${service.healthUrl}`;
+      } else {
+        summary = `${service.name} is alive (${describeAlive(handle)}) but never answered the readiness contract at ${service.healthUrl} within ${seconds(outcome.timeoutMs)}`;
+        cause = `  likely cause: it listens on another host or port than ${envVar(service, 'URL')}=${service.url.origin} says, or is stuck starting. Check its log, the URL, or raise PREFLIGHT_READY_TIMEOUT_MS.`;
+      }
       break;
+    }
     case 'violation':
       summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
-      cause = `  fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract". Check it with: curl -i ${service.healthUrl}`;
+      cause = `  fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract". Check it with: npx preflight health ${service.healthUrl}`;
       break;
   }
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];

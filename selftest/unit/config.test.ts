@@ -37,6 +37,14 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses two services on one address', () => {
+    const result = parseConfig({ PREFLIGHT_BACKEND_URL: 'http://127.0.0.1:4100', PREFLIGHT_FRONTEND_URL: 'http://127.0.0.1:4100/' });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.problems, [
+      'PREFLIGHT_FRONTEND_URL: expected another host or port than PREFLIGHT_BACKEND_URL (both name 127.0.0.1:4100): each service needs its own, got "http://127.0.0.1:4100/"',
+    ]);
+  });
+
   it('turns strings into booleans explicitly: "false" is false', () => {
     const off = parseConfig({ PREFLIGHT_STRICT: 'false', PREFLIGHT_REUSE_EXISTING: '0' });
     const on = parseConfig({ PREFLIGHT_STRICT: 'true', PREFLIGHT_REUSE_EXISTING: '1' });

@@ -37,3 +37,14 @@ describe('redact', () => {
     assert.deepEqual(redactDeep(value, env), { a: REDACTED, list: ['ok', REDACTED], n: 3, nested: { flag: true, s: `${REDACTED}!` } });
   });
 });
+
+describe('redact: secrets written out in text', () => {
+  it('hides the value of a secret-looking NAME=value, and leaves other assignments alone', () => {
+    assert.equal(
+      redact('Run it yourself: DB_PASSWORD=inlinepw123 PORT=3001 node server.js --api_key="abcd1234"', {}),
+      'Run it yourself: DB_PASSWORD=[redacted] PORT=3001 node server.js --api_key=[redacted]',
+    );
+    assert.equal(redact('https://x.test/cb?auth_token=zzzz9999&page=2', {}), 'https://x.test/cb?auth_token=[redacted]&page=2');
+    assert.equal(redact('FEATURE_KEY=on DEBUG_AUTH=true', {}), 'FEATURE_KEY=on DEBUG_AUTH=true', 'flag words are not secrets');
+  });
+});
