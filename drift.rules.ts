@@ -16,6 +16,8 @@ const backendUrl = (take: UrlPart): DriftSource[] => [
   { file: tunnel, yaml: ['ingress', { hostname: 'api.demo.example.org' }, 'service'], take },
   { file: ecosystem, regex: /PREFLIGHT_BACKEND_URL:\s*'([^']*)'/, take },
   { file: runbook, regex: /^\|\s*backend\s*\|\s*(\S+)\s*\|/m, take },
+  // The runbook states the backend's address a second time, in its readiness check.
+  { file: runbook, regex: /Readiness contract: `GET (https?:\/\/[^/\s`]+)/, take },
 ];
 
 const frontendUrl = (take: UrlPart): DriftSource[] => [

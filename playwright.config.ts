@@ -25,6 +25,8 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   timeout: 30_000,
+  // A gate never hangs a pipeline: a run past this is stopped and its verdict is critical (--global-timeout overrides).
+  globalTimeout: 10 * 60_000,
   expect: { timeout: 5_000 },
   reporter: [
     [ciEnvironment().isCi ? 'line' : 'list'],
@@ -37,6 +39,9 @@ export default defineConfig({
   ],
   use: {
     baseURL: preflight.frontend.url.origin,
+    // A missing field or button fails in seconds with the locator it waited for, not at the 30 s test timeout.
+    actionTimeout: 5_000,
+    navigationTimeout: 15_000,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -50,6 +50,10 @@ async function waitForLocalBoot(preflight: PreflightConfig): Promise<BootOutcome
   return awaitBootOutcome(channel, preflight.readyTimeoutMs + 5_000);
 }
 
+function failureSummaries(outcome: BootOutcome): string {
+  return outcome.services.flatMap((service) => (service.failure ? [service.failure.summary] : [])).join('; ');
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   preflight: [
     async ({}, use) => {
@@ -88,11 +92,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   servicesReady: [
     async ({ services }, use) => {
       if (!services) return await use(); // the production project does not boot local services
-      if (!services.ok) throw new PreflightError(`preflight: not run, the services did not become ready.\n${services.diagnosis ?? ''}`);
+      // One line each: the full diagnosis ends the console output, and the logs are attached to this spec.
+      if (!services.ok) throw new PreflightError(`preflight: not run, the services did not become ready: ${failureSummaries(services)}`);
       // A service that died since it was ready makes every later result meaningless: say so instead of timing out against nothing.
       const dead = (await fetchLiveServices(process.env[BOOT_CHANNEL_VAR]!)).filter((service) => service.diedDuringRun);
       if (dead.length) {
-        throw new PreflightError(`preflight: not run, a service died during the run.\n${dead.map((service) => service.diedDuringRun!.diagnosis).join('\n\n')}`);
+        throw new PreflightError(`preflight: not run, a service died during the run: ${dead.map((service) => service.diedDuringRun!.diagnosis.split('\n')[0]).join('; ')}`);
       }
       await use();
     },

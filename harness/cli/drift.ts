@@ -58,6 +58,9 @@ export async function run(args: string[]): Promise<number> {
   try {
     let check = await checkDrift(location);
     process.stdout.write(formatDriftTable(check));
+    if (!options.fix && (check.critical.length || check.warnings.length)) {
+      process.stdout.write('Next: npx preflight drift --fix shows the change that brings each drifted source back to its source of truth; --fix --write applies it.\n');
+    }
     if (options.fix) {
       const plan = planFixes(check);
       process.stdout.write(`\n${options.write ? 'Changing' : 'Would change (apply with --fix --write)'}:\n${formatFixPlan(plan)}`);

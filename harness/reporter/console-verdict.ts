@@ -1,9 +1,24 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceRecord, SetupProblem } from '../run/run-state.ts';
 import type { ReportPaths } from '../run/report-paths.ts';
 import type { Finding, Verdict } from '../verdict/verdict.ts';
 import { HEADLINES, verdictLine } from './verdict-headlines.ts';
 import { partialNotice } from './verdict-report.ts';
+
+const relative = (file: string) => path.relative(process.cwd(), file) || '.';
+
+/** What to run next: only commands that can help with what failed. */
+function nextSteps(verdict: Verdict, setupProblems: SetupProblem[], paths: ReportPaths): string[] {
+  if (setupProblems.length > 0) return ['Next: fix what the diagnosis above names, then run `npx playwright test` again.'];
+  const steps: string[] = [];
+  if (verdict.criticalFailures.some((finding) => /^a @critical spec (did not run|was skipped)/.test(finding.reason))) {
+    steps.push('Next: run the whole suite (drop the filter), or set PREFLIGHT_ALLOW_PARTIAL=true for a deliberate partial run, which is not a gate.');
+  }
+  const logs = fs.existsSync(paths.logs) ? `   (services' logs: ${relative(paths.logs)}/)` : '';
+  steps.push(`Next: npx playwright show-report ${relative(paths.html)}${logs}`);
+  return steps;
+}
 
 function describe(finding: Finding): string {
   const where = finding.file ? ` (${finding.project ? `${finding.project}, ` : ''}${finding.file}:${finding.line})` : '';
@@ -27,10 +42,7 @@ export function formatConsoleVerdict(verdict: Verdict, services: ServiceRecord[]
   ];
   if (diagnoses.length) lines.push('', 'Diagnosis:', ...diagnoses.map((text) => text.replace(/^/gm, '  ')));
 
-  if (verdict.exitCode !== 0) {
-    const relative = (file: string) => path.relative(process.cwd(), file) || '.';
-    lines.push('', `Next: npx playwright show-report ${relative(paths.html)}   (services' logs: ${relative(paths.logs)}/)`);
-  }
+  if (verdict.exitCode !== 0 && verdict.exitCode !== 130) lines.push('', ...nextSteps(verdict, setupProblems, paths));
   lines.push(verdictLine(verdict), '');
   return lines.join('\n');
 }
