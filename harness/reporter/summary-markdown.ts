@@ -32,11 +32,13 @@ export function formatSummaryMarkdown(report: VerdictReport): string {
   if (rows.length) lines.push('| severity | what | where | project | reason |', '| --- | --- | --- | --- | --- |', ...rows, '');
 
   if (report.services.length) {
-    lines.push('| service | url | ready in | contract |', '| --- | --- | --- | --- |');
+    lines.push('| service | url | ready in | contract | during the run |', '| --- | --- | --- | --- | --- |');
     for (const service of report.services) {
       const ready = service.msToReady === undefined ? '' : `${service.msToReady} ms${service.reused ? ' (reused)' : ''}`;
       const contract = service.failure ?? service.contractReason ?? service.contract ?? '';
-      lines.push(`| ${cell(service.name)} | ${cell(service.url)} | ${ready} | ${cell(contract)} |`);
+      const died = service.diedDuringRun;
+      const during = died ? `died at ${died.at}: ${died.signal ? `killed by ${died.signal}` : `exit code ${died.exitCode}`}` : service.failure ? '' : 'served to the end';
+      lines.push(`| ${cell(service.name)} | ${cell(service.url)} | ${ready} | ${cell(contract)} | ${cell(during)} |`);
     }
     lines.push('');
   }
