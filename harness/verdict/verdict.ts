@@ -145,9 +145,13 @@ export function decideVerdict(input: VerdictInput): Verdict {
     }
   }
 
-  if (stoppedBeforeRunning > 0) {
-    critical.push({ kind: 'run', title: 'critical specs not run', reason: `${stoppedBeforeRunning} @critical spec(s) did not run: the harness stopped the run because ${input.stoppedEarly}` });
+  if (stoppedBeforeRunning > 0 || (input.stoppedEarly && input.specs.length === 0)) {
+    const count = stoppedBeforeRunning > 0 ? `${stoppedBeforeRunning} @critical spec(s) did not run` : 'no spec ran';
+    critical.push({ kind: 'run', title: 'critical specs not run', reason: `${count}: the harness stopped the run because ${input.stoppedEarly}` });
   }
+  // A run the harness itself stopped before the specs (setup, critical drift, a service) says why once, above.
+  const stoppedByHarness =
+    input.setupProblems.length > 0 || input.stoppedEarly !== undefined || (input.drift ?? []).some((drift) => drift.severity === 'critical');
 
   const interrupted = input.runStatus === 'interrupted';
   if (!interrupted) {
@@ -156,8 +160,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
       didNotRun({ kind: 'spec', ...where, reason: `a @critical spec did not run: ${why}` });
     }
     for (const problem of input.completeness?.problems ?? []) didNotRun({ kind: 'run', title: 'completeness check', reason: problem });
-    // With a failed setup nothing could run: that failure is the finding, not the empty run.
-    if (input.specs.length === 0 && input.setupProblems.length === 0) didNotRun({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
+    if (input.specs.length === 0 && !stoppedByHarness) didNotRun({ kind: 'run', title: 'no specs ran', reason: 'the run executed no test at all, so it proves nothing' });
   }
 
   const partial = Boolean(input.allowPartial) && notRun.length > 0;

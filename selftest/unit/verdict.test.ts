@@ -43,6 +43,7 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
     ['a non-critical spec was skipped', { specs: [spec('expected'), spec('skipped', [])] }, 0, 'pass'],
     ['a @critical spec skipped by the harness for safety', { specs: [spec('expected'), { ...spec('skipped'), safetySkip: 'production writes not allowed' }] }, 0, 'pass'],
     ['the harness stopped the run before the specs (a service never became ready)', { specs: [spec('skipped'), spec('skipped')], stoppedEarly: 'a service did not become ready' }, 3, 'critical'],
+    ['the harness stopped the run before any spec was collected', { specs: [], stoppedEarly: 'a service did not become ready' }, 3, 'critical'],
     ['no spec ran at all', { specs: [] }, 3, 'critical'],
     ['a service said ready-degraded', { services: [service({ contract: 'degraded', contractReason: 'ready-degraded: disk 91%' })] }, 1, 'warnings'],
     ['ready-degraded in strict mode', { services: [service({ contract: 'degraded' })], strict: true }, 2, 'strict'],
@@ -113,5 +114,12 @@ describe('decideVerdict: the exit-code table of DESIGN.md', () => {
     const refused = { ...spec('unexpected'), error: 'PreflightError: preflight: not run, the services did not become ready.' };
     const result = decideVerdict(input({ specs: [refused, spec('skipped')], stoppedEarly: 'a service did not become ready' }));
     assert.deepEqual(result.criticalFailures.map((finding) => finding.reason), ['2 @critical spec(s) did not run: the harness stopped the run because a service did not become ready']);
+  });
+
+  it('says once why a run the harness stopped has no specs, not also "no specs ran"', () => {
+    const stopped = decideVerdict(input({ specs: [], stoppedEarly: 'a service did not become ready' }));
+    assert.deepEqual(stopped.criticalFailures.map((finding) => finding.reason), ['no spec ran: the harness stopped the run because a service did not become ready']);
+    const drifted = decideVerdict(input({ specs: [], drift: [{ fact: 'backend port', severity: 'critical', reason: 'RUNBOOK.md:8 says 3003' } as never] }));
+    assert.deepEqual(drifted.criticalFailures.map((finding) => finding.title), ['backend port']);
   });
 });
