@@ -44,9 +44,9 @@ describe('the gate against the bundled demo app', () => {
   });
 
   it('exits 3 at once when the backend crashes on start, with its exit code and last output', async () => {
-    const run = await runGate({ env: { DEMO_FAULT: 'backend:crash-on-start', PREFLIGHT_READY_TIMEOUT_MS: '60000' } });
+    // A readiness timeout far beyond runGate's own 2-minute limit: only a run that fails at the exit finishes at all.
+    const run = await runGate({ env: { DEMO_FAULT: 'backend:crash-on-start', PREFLIGHT_READY_TIMEOUT_MS: '600000' } });
     assert.equal(run.exitCode, 3, explain(run));
-    assert.ok(run.durationMs < 30_000, `did not wait for the 60 s readiness timeout (${run.durationMs} ms)`);
     assert.match(run.output, /backend exited with code 1 before it was ready/);
     assert.match(run.output, /fault crash-on-start: exiting with code 1 before listening/, 'the backend\'s own last line is shown');
     assert.match(run.output, /PREFLIGHT_BACKEND_CMD/);
