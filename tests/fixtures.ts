@@ -13,13 +13,12 @@ import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../harness/verdict/verdict
 import { HomePage } from './pages/home-page.ts';
 import { TellYourStoryPage } from './pages/tell-your-story-page.ts';
 
-// What specs print reaches the reports through this worker's stdout and stderr: secrets are hidden here.
-installConsoleRedaction();
-
 /** Tags are declared once; specs pass them with the `tag` option. */
 export const tags = { critical: CRITICAL_TAG } as const;
 
 interface WorkerFixtures {
+  /** What specs print reaches the reports through this worker's stdout and stderr: secrets are hidden there. */
+  consoleRedaction: void;
   preflight: PreflightConfig;
   /** Which system this project walks; set per project in playwright.config.ts. */
   targetName: TargetName;
@@ -55,6 +54,15 @@ function failureSummaries(outcome: BootOutcome): string {
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // A fixture, not an import side effect: the spec listing (`--list`) imports this file too and must print as is.
+  consoleRedaction: [
+    async ({}, use) => {
+      installConsoleRedaction();
+      await use();
+    },
+    { scope: 'worker', auto: true },
+  ],
+
   preflight: [
     async ({}, use) => {
       const loaded = loadConfig();
@@ -93,7 +101,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({ services }, use) => {
       if (!services) return await use(); // the production project does not boot local services
       // One line each: the full diagnosis ends the console output, and the logs are attached to this spec.
-      if (!services.ok) throw new PreflightError(`preflight: not run, the services did not become ready: ${failureSummaries(services)}`);
+      if (!services.ok) throw new PreflightError(`preflight: not run, the services did not become ready: ${failureSummaries(services) || services.diagnosis}`);
       // A service that died since it was ready makes every later result meaningless: say so instead of timing out against nothing.
       const dead = (await fetchLiveServices(process.env[BOOT_CHANNEL_VAR]!)).filter((service) => service.diedDuringRun);
       if (dead.length) {

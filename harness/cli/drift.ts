@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load-config.ts';
+import { describeConfigProblems, loadConfig } from '../config/load-config.ts';
 import { checkDrift, driftExitCode, type DriftLocation } from '../drift/check-drift.ts';
 import { formatDriftTable } from '../drift/drift-table.ts';
 import { formatFixPlan, planFixes, writeFixPlan } from '../drift/fix-plan.ts';
@@ -45,7 +45,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const loaded = loadConfig();
   if (!loaded.ok) {
-    console.error(['preflight drift: the configuration is invalid:', ...loaded.problems.map((p) => `  - ${p}`), '  fix: correct these variables in the environment or in .env.'].join('\n'));
+    console.error(describeConfigProblems(loaded.problems, 'the configuration is invalid; no drift was checked.'));
     return 3;
   }
   const rulesFile = options.rules ? path.resolve(options.rules) : loaded.config.drift.rulesFile;

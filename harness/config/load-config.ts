@@ -67,9 +67,21 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult 
   return { ok: true, config: { ...toConfig(parsed.data), ...nodeEnv } };
 }
 
+const loadedOnce = new WeakMap<object, ConfigResult>();
+
+/** `.env`, then the environment, parsed once per environment: every caller in a process sees the same configuration. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const known = loadedOnce.get(env);
+  if (known) return known;
   loadDotenv(env);
-  return parseConfig(env);
+  const result = parseConfig(env);
+  loadedOnce.set(env, result);
+  return result;
+}
+
+/** Every configuration problem as the lines a person reads, with the fix. */
+export function describeConfigProblems(problems: string[], what = 'the configuration is invalid'): string {
+  return [`preflight: ${what}`, ...problems.map((problem) => `  - ${problem}`), '  fix: correct these variables in the environment or in .env (see .env.example).'].join('\n');
 }
 
 function describeIssues(issues: z.core.$ZodIssue[], env: Record<string, string | undefined>): string[] {

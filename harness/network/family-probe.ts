@@ -1,5 +1,5 @@
 import { Agent, buildConnector, request } from 'undici';
-import { addressesNamedBy, formatAddress, loopbackCounterparts, portOf, systemResolver, type HostResolver, type ResolvedAddress } from './resolve-host.ts';
+import { addressesNamedBy, loopbackCounterparts, portOf, systemResolver, type HostResolver, type ResolvedAddress } from './resolve-host.ts';
 
 export interface AddressProbe extends ResolvedAddress {
   port: number;
@@ -70,9 +70,4 @@ export async function probeAddress(url: URL, target: ResolvedAddress & { named: 
   } finally {
     await agent.close().catch(() => {});
   }
-}
-
-/** "127.0.0.1:3001 (HTTP 200), ::1:3001 (ECONNREFUSED)". */
-export function describeProbes(probes: AddressProbe[]): string {
-  return probes.map((probe) => `${formatAddress(probe.address, probe.port)} (${probe.detail})`).join(', ');
 }

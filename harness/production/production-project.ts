@@ -5,10 +5,12 @@ import { TEST_DATA_HEADERS } from './test-data.ts';
 /** Specs that only make sense against production (its TLS, which build is live). */
 export const PRODUCTION_ONLY_SPECS = /production\.spec\.ts$/;
 
+export const PRODUCTION_PROJECT = 'production';
+
 /** The `production` project, beside `local`: the same specs against PREFLIGHT_PRODUCTION_URL, reads only by default. */
 export function productionProject(production: ProductionConfig, launchOptions: LaunchOptions): Project {
   return {
-    name: 'production',
+    name: PRODUCTION_PROJECT,
     use: {
       ...devices['Desktop Chrome'],
       launchOptions,

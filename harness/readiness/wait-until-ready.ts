@@ -4,11 +4,11 @@ import type { ReadinessVerdict } from './contract.ts';
 import type { ExitInfo } from '../services/exit-info.ts';
 
 export type ReadinessOutcome =
-  | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
-  | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome; probes: number }
-  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number }
-  | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
-  | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
+  | { ok: true; verdict: ReadinessVerdict; readyAt: number }
+  | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome }
+  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome }
+  | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' } }
+  | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome };
 
 export interface WaitUntilReadyOptions {
   url: URL;
@@ -28,32 +28,31 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
   const { url, timeoutMs, intervalMs = 5 } = options;
   const deadline = performance.now() + timeoutMs;
   const stop = new AbortController();
-  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  if (options.signal?.aborted) stop.abort();
+  else options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let lastProbe: ProbeOutcome | undefined;
-  let probes = 0;
 
   const polling = (async (): Promise<ReadinessOutcome> => {
     while (!stop.signal.aborted) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
       lastProbe = await probeReadiness(url, Math.min(2_000, Math.max(50, remaining)));
-      probes++;
       if (lastProbe.kind === 'answered') {
         const { verdict } = lastProbe;
         if (verdict.state === 'ready' || verdict.state === 'degraded') {
-          return { ok: true, verdict, readyAt: Date.now(), probes };
+          return { ok: true, verdict, readyAt: Date.now() };
         }
         if (verdict.state === 'violation' && verdict.httpStatus === 200) {
-          return { ok: false, reason: 'violation', lastProbe, probes };
+          return { ok: false, reason: 'violation', lastProbe };
         }
       }
       await delay(Math.min(intervalMs, Math.max(0, deadline - performance.now())), undefined, { signal: stop.signal }).catch(() => {});
     }
-    if (options.signal?.aborted) return { ok: false, reason: 'aborted', lastProbe, probes };
-    return { ok: false, reason: 'timeout', timeoutMs, lastProbe, probes };
+    if (options.signal?.aborted) return { ok: false, reason: 'aborted', lastProbe };
+    return { ok: false, reason: 'timeout', timeoutMs, lastProbe };
   })();
 
-  const exiting = options.exited?.then((exit): ReadinessOutcome => ({ ok: false, reason: 'exited', exit, lastProbe, probes }));
+  const exiting = options.exited?.then((exit): ReadinessOutcome => ({ ok: false, reason: 'exited', exit, lastProbe }));
   try {
     return await Promise.race(exiting ? [polling, exiting] : [polling]);
   } finally {

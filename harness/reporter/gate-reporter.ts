@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ciEnvironment } from '../config/ci-environment.ts';
+import { PRODUCTION_PROJECT } from '../production/production-project.ts';
 import { reportPaths, type ReportPaths } from '../run/report-paths.ts';
-import { redactDeep } from '../run/redact.ts';
+import { installConsoleRedaction, redactDeep } from '../run/redact.ts';
 import { currentRun, effectiveRunStatus } from '../run/run-state.ts';
 import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
 import { decideVerdict, SAFETY_SKIP_ANNOTATION, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
@@ -42,6 +43,8 @@ export default class GateReporter implements Reporter {
   constructor(options: { _mode?: string } = {}) {
     // Playwright tells reporters how they run through this option; merge-reports has no global setup.
     this.mode = options._mode === 'merge' ? 'merge' : options._mode === 'list' ? 'list' : 'test';
+    // merge-reports has no global setup: its console is redacted here.
+    if (this.mode === 'merge') installConsoleRedaction();
   }
 
   printsToStdio(): boolean {
@@ -58,16 +61,20 @@ export default class GateReporter implements Reporter {
       config.shard || commandLineMayFilter(process.argv)
         ? startSpecListing({ configFile: config.configFile, projects })
         : selectionIsTheSuite(this.selected);
+    // Only a shard needs its record in the report's metadata (for merge-reports); the HTML report embeds it too.
+    if (!config.shard) return;
     const run = currentRun();
-    publishRecord(config.metadata, config.shard, () => ({
-      shard: config.shard,
-      ...gateSettings(),
-      projects,
-      startedAt: run.startedAt,
-      services: [...run.services.values()],
-      setupProblems: run.setupProblems,
-      drift: run.drift,
-    }));
+    publishRecord(config.metadata, config.shard, () =>
+      redactDeep({
+        shard: config.shard,
+        ...gateSettings(),
+        projects,
+        startedAt: run.startedAt,
+        services: [...run.services.values()],
+        setupProblems: run.setupProblems,
+        drift: run.drift,
+      }),
+    );
   }
 
   onBegin(config: FullConfig, suite: Suite): void {
@@ -136,7 +143,8 @@ export default class GateReporter implements Reporter {
       allowPartial: facts.allowPartial,
       completeness,
     });
-    const report = buildVerdictReport({
+    // Redacted once, here: verdict.json, summary.md and the step summary are all written from it.
+    const report = redactDeep(buildVerdictReport({
       verdict: this.verdict,
       specs,
       services: facts.services,
@@ -145,9 +153,9 @@ export default class GateReporter implements Reporter {
       runStatus,
       shards: facts.shards,
       timing: { firstTestStartedAt: this.firstTestStartedAt?.toISOString(), lastTestEndedAt: this.lastTestEndedAt?.toISOString() },
-    });
+    }));
     fs.mkdirSync(this.paths.dir, { recursive: true });
-    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(redactDeep(report), null, 2)}\n`);
+    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(report, null, 2)}\n`);
     const summary = formatSummaryMarkdown(report);
     fs.writeFileSync(this.paths.summary, summary);
     const { githubStepSummary } = ciEnvironment();
@@ -159,6 +167,7 @@ export default class GateReporter implements Reporter {
     if (this.mode === 'list' || !this.verdict) return;
     // Printed here, after every other reporter has finished, so the verdict is the last line of the run.
     process.stdout.write(this.consoleText);
+    currentRun().verdictExitCode = this.verdict.exitCode;
     process.exit(this.verdict.exitCode);
   }
 }
@@ -178,8 +187,12 @@ function toSpecResult(test: TestCase): SpecResult {
     tags,
     outcome: test.outcome(),
     error: error ? firstLine(stripAnsi(error)) : undefined,
-    // Declared annotations live on the test, those added while it ran (a runtime skip) on its result.
-    safetySkip: [...test.annotations, ...(last?.annotations ?? [])].find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description,
+    // Declared annotations live on the test, those added while it ran (a runtime skip) on its result. The harness
+    // makes a safety skip only on the production project: anywhere else the annotation cannot excuse a critical skip.
+    safetySkip:
+      where.project === PRODUCTION_PROJECT
+        ? [...test.annotations, ...(last?.annotations ?? [])].find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description
+        : undefined,
   };
 }
 

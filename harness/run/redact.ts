@@ -11,8 +11,21 @@ export const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH/i;
 const MIN_SECRET_LENGTH = 4;
 const NOT_SECRET = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', 'none', 'undefined']);
 
+// Redaction runs on every console write and log line: the secret list is kept per environment, and made anew
+// when variables are added (dotenv loading .env) or removed.
+const cache = new WeakMap<object, { size: number; values: string[] }>();
+
 /** The secret values of `env`, longest first (so a secret containing another is hidden whole). */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  const size = Object.keys(env).length;
+  const cached = cache.get(env);
+  if (cached?.size === size) return cached.values;
+  const values = findSecretValues(env);
+  cache.set(env, { size, values });
+  return values;
+}
+
+function findSecretValues(env: NodeJS.ProcessEnv): string[] {
   const entries = Object.entries(env).filter(
     (entry): entry is [string, string] =>
       SECRET_NAME.test(entry[0]) && typeof entry[1] === 'string' && looksSecret(entry[1]),
@@ -23,6 +36,9 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
 // `NAME=value` written out in text (a start command, a URL's query): the value goes when the name looks secret.
 const ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s'"&;]+)/g;
 
+// The password of a URL (`postgres://app:pw@db/x`).
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi;
+
 const looksSecret = (value: string) => value.trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(value.trim().toLowerCase());
 
 /** `text` with every secret value replaced by [redacted]: the environment's, and those assigned in the text itself. */
@@ -31,9 +47,11 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
   for (const secret of secretValues(env)) {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
-  return result.replace(ASSIGNMENT, (whole, name: string, value: string) =>
-    SECRET_NAME.test(name) && looksSecret(value.replace(/^["']|["']$/g, '')) && value !== REDACTED ? `${name}=${REDACTED}` : whole,
-  );
+  return result
+    .replace(ASSIGNMENT, (whole, name: string, value: string) =>
+      SECRET_NAME.test(name) && looksSecret(value.replace(/^["']|["']$/g, '')) && value !== REDACTED ? `${name}=${REDACTED}` : whole,
+    )
+    .replace(URL_CREDENTIALS, (_whole, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
 }
 
 /** A copy of `value` (JSON-like: strings, arrays, plain objects) with every string redacted. */

@@ -38,6 +38,8 @@ export interface RunState {
   drift: DriftFinding[];
   /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
   stoppedEarly?: string;
+  /** The exit code the gate reporter decided; unset until it has (see exit-guard.ts). */
+  verdictExitCode?: number;
 }
 
 const key = Symbol.for('preflight.run-state');

@@ -52,7 +52,22 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       publish(record);
       return record;
     }
-    const handle = launchService(service, { logDir: options.logDir, env: options.env });
+    // Another service failed, or the run ended, while this one's port was checked: start nothing more.
+    if (abort.signal.aborted) {
+      record.contractReason = tearingDown ? 'not started: the run ended first' : 'not started: another service failed to become ready';
+      publish(record);
+      return record;
+    }
+    let handle: RunningService;
+    try {
+      handle = launchService(service, { logDir: options.logDir, env: options.env });
+    } catch (error) {
+      // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
+      const summary = `${service.name} could not be started: ${(error as Error).message}`;
+      record.failure = { summary, diagnosis: `${summary}\n  command: ${service.command}  (set by PREFLIGHT_${service.name.toUpperCase()}_CMD)` };
+      publish(record);
+      return record;
+    }
     started.push(handle);
     Object.assign(record, { pid: handle.pid, logFile: handle.log.file, spawnedAt: new Date(handle.spawnedAt).toISOString() });
     publish(record);

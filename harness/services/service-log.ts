@@ -21,6 +21,11 @@ export class ServiceLog {
     fs.mkdirSync(logDir, { recursive: true });
     this.file = path.join(logDir, `${service}.log`);
     this.stream = fs.createWriteStream(this.file, { flags: 'w' });
+    // A log that cannot be written (disk full, permissions) loses lines, not the run: the tail stays in memory.
+    this.stream.on('error', (error) => {
+      this.closed = Promise.resolve();
+      this.lines.push(`# preflight: could not write ${this.file}: ${error.message}`);
+    });
   }
 
   write(chunk: Buffer | string): void {

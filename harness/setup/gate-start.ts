@@ -1,7 +1,8 @@
 import { chooseChromium } from '../browser/chromium.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { describeConfigProblems, loadConfig } from '../config/load-config.ts';
 import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
 import { serviceEnvironment } from '../network/ipv4-first.ts';
+import { installExitGuard } from '../run/exit-guard.ts';
 import { reportPaths } from '../run/report-paths.ts';
 import { installConsoleRedaction } from '../run/redact.ts';
 import { currentRun, type RunState } from '../run/run-state.ts';
@@ -36,14 +37,11 @@ export async function abandonGate(): Promise<void> {
 }
 
 async function begin(run: RunState): Promise<GateStart> {
+  installExitGuard();
   installConsoleRedaction();
   const loaded = loadConfig();
   if (!loaded.ok) {
-    const diagnosis = [
-      'preflight: the configuration is invalid; nothing was started.',
-      ...loaded.problems.map((problem) => `  - ${problem}`),
-      '  fix: correct these variables in the environment or in .env (see .env.example).',
-    ].join('\n');
+    const diagnosis = describeConfigProblems(loaded.problems, 'the configuration is invalid; nothing was started.');
     run.setupProblems.push({ what: 'configuration', diagnosis });
     throw new PreflightError(diagnosis);
   }

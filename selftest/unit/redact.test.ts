@@ -46,5 +46,6 @@ describe('redact: secrets written out in text', () => {
     );
     assert.equal(redact('https://x.test/cb?auth_token=zzzz9999&page=2', {}), 'https://x.test/cb?auth_token=[redacted]&page=2');
     assert.equal(redact('FEATURE_KEY=on DEBUG_AUTH=true', {}), 'FEATURE_KEY=on DEBUG_AUTH=true', 'flag words are not secrets');
+    assert.equal(redact('connecting to postgres://app:s3cr3t-pw@127.0.0.1:5432/demo', {}), 'connecting to postgres://app:[redacted]@127.0.0.1:5432/demo');
   });
 });
