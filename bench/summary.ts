@@ -45,11 +45,11 @@ const cell = (r: Range, unit: string) => (r.n ? `${r.median} ${unit} (${r.min}-$
 export function formatTable(preflight: Summary, baseline: Summary, ratio: number, machine: Record<string, unknown>): string {
   const rows: Array<[string, string, string]> = [
     ['wall time, command to exit', cell(preflight.wallMs, 'ms'), cell(baseline.wallMs, 'ms')],
-    ['command to first test', cell(preflight.firstTestMs, 'ms'), cell(baseline.firstTestMs, 'ms')],
+    ['command to first spec body', cell(preflight.firstTestMs, 'ms'), cell(baseline.firstTestMs, 'ms')],
     ['backend listening -> declared ready', cell(preflight.readinessDelayMs.backend, 'ms'), cell(baseline.readinessDelayMs.backend, 'ms')],
     ['frontend listening -> declared ready', cell(preflight.readinessDelayMs.frontend, 'ms'), cell(baseline.readinessDelayMs.frontend, 'ms')],
-    ['teardown, last test end to exit', cell(preflight.teardownMs, 'ms'), cell(baseline.teardownMs, 'ms')],
-    ['peak memory of the process tree', cell(preflight.peakMemoryMb, 'MB'), cell(baseline.peakMemoryMb, 'MB')],
+    ['teardown, last spec end to exit', cell(preflight.teardownMs, 'ms'), cell(baseline.teardownMs, 'ms')],
+    ['peak memory of the process tree (summed RSS)', cell(preflight.peakMemoryMb, 'MB'), cell(baseline.peakMemoryMb, 'MB')],
     ['processes left behind (all runs)', String(preflight.leftoverProcesses), String(baseline.leftoverProcesses)],
   ];
   const lines = [
