@@ -9,6 +9,7 @@ import { withProductionTrust } from '../harness/production/browser-trust.ts';
 import { checkProductionTarget, type ProductionTargetCheck } from '../harness/production/production-target.ts';
 import { targetFor, type Target, type TargetName } from '../harness/production/target.ts';
 import { productionWriteSkipReason, testDataName } from '../harness/production/test-data.ts';
+import { interpretReadiness, type ReadinessVerdict } from '../harness/readiness/contract.ts';
 import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../harness/verdict/verdict.ts';
 import { HomePage } from './pages/home-page.ts';
 import { TellYourStoryPage } from './pages/tell-your-story-page.ts';
@@ -31,6 +32,8 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
+  /** One GET of a readiness contract from the spec's side, interpreted by the one contract module. */
+  readiness: (url: URL) => Promise<ReadinessVerdict>;
   servicesReady: void;
   serviceLogs: void;
   homePage: HomePage;
@@ -128,6 +131,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
+
+  readiness: async ({ request }, use) => {
+    await use(async (url) => {
+      const response = await request.get(url.href, { maxRedirects: 0 });
+      const headers = response.headers();
+      return interpretReadiness(response.status(), await response.text(), headers['content-type'], headers.location);
+    });
+  },
 
   homePage: async ({ page }, use) => {
     await use(new HomePage(page));

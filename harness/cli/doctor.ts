@@ -8,6 +8,7 @@ import { serviceNodeOptions } from '../network/ipv4-first.ts';
 import { systemResolver, type HostResolver } from '../network/resolve-host.ts';
 import { urlVariable } from '../network/readiness-families.ts';
 import { checkCertificate, expiryWarning } from '../production/certificate-check.ts';
+import { exitCodeFor } from '../verdict/verdict.ts';
 
 export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
@@ -91,7 +92,8 @@ function configuredUrls(config: PreflightConfig): ConfiguredUrl[] {
 }
 
 function finish(levels: Level[], print: (line: string) => void): number {
-  const code = levels.includes('problem') ? 3 : levels.includes('warning') ? 1 : 0;
+  // Doctor has no strict mode: a warning is 1.
+  const code = exitCodeFor({ critical: levels.filter((level) => level === 'problem').length, warnings: levels.filter((level) => level === 'warning').length }, false);
   print(code === 0 ? 'doctor: everything it checks is sound (exit 0)' : `doctor: ${code === 3 ? 'problems found' : 'warnings'} above (exit ${code})`);
   return code;
 }

@@ -7,6 +7,9 @@ import { preflightEnvSchema, type PreflightEnv } from './schema.ts';
 
 export type ServiceName = 'backend' | 'frontend';
 
+/** The variable that sets a service's command or URL: PREFLIGHT_BACKEND_URL, PREFLIGHT_FRONTEND_CMD, ... */
+export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL') => `PREFLIGHT_${service.name.toUpperCase()}_${what}`;
+
 export interface ServiceConfig {
   name: ServiceName;
   command: string;

@@ -1,6 +1,7 @@
 import { checkRule, type DriftFinding, type RuleOutcome } from './compare.ts';
 import { loadDriftRules } from './load-rules.ts';
 import type { DriftRules } from './rules.ts';
+import { exitCodeFor } from '../verdict/verdict.ts';
 
 /** Which rules, and the directory their file paths are relative to. */
 export interface DriftLocation {
@@ -33,7 +34,5 @@ export async function checkDrift(location: DriftLocation): Promise<DriftCheck> {
 
 /** DESIGN.md's exit codes for drift: 3 critical, 2 warnings in strict mode, 1 warnings, 0 none. */
 export function driftExitCode(check: DriftCheck, strict: boolean): 0 | 1 | 2 | 3 {
-  if (check.critical.length) return 3;
-  if (check.warnings.length) return strict ? 2 : 1;
-  return 0;
+  return exitCodeFor({ critical: check.critical.length, warnings: check.warnings.length }, strict);
 }

@@ -1,8 +1,8 @@
-import type { ServiceConfig } from '../config/load-config.ts';
+import { serviceVariable, type ServiceConfig } from '../config/load-config.ts';
 import { diagnoseFamilies } from './family-diagnosis.ts';
 import { probeAddressFamilies, type FamilyProbeOptions } from './family-probe.ts';
 
-export const urlVariable = (service: Pick<ServiceConfig, 'name'>) => `PREFLIGHT_${service.name.toUpperCase()}_URL`;
+export const urlVariable = (service: Pick<ServiceConfig, 'name'>) => serviceVariable(service, 'URL');
 
 /** The line a readiness failure gets: which address families answer the service's readiness contract. */
 export async function addressFamilyLine(service: ServiceConfig, options: FamilyProbeOptions = {}): Promise<string> {

@@ -1,5 +1,6 @@
-import type { PreflightConfig, ServiceConfig } from '../config/load-config.ts';
+import { serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/load-config.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
+import { hostOf, portOf } from '../network/resolve-host.ts';
 import { probeReadiness } from '../readiness/probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../run/run-state.ts';
@@ -39,14 +40,14 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
   const bootOne = async (service: ServiceConfig): Promise<ServiceRecord> => {
     const record: ServiceRecord = { name: service.name, url: service.url.origin, healthUrl: service.healthUrl.href, reused: false };
     // A service started on a taken port would fail to bind while the old process answered its probes: the gate would test the wrong thing.
-    if (await portAnswers(listenHost(service.url), listenPort(service.url))) {
+    if (await portAnswers(hostOf(service.url), portOf(service.url))) {
       const existing = config.reuseExisting ? await probeReadiness(service.healthUrl) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
         return record;
       }
-      const holders = findPortHolders(listenPort(service.url));
+      const holders = findPortHolders(portOf(service.url));
       record.failure = diagnosePortTaken(service, holders, existing ? { tried: true, probe: existing } : { tried: false });
       if (existing?.kind === 'answered') Object.assign(record, contractFields(existing.verdict));
       publish(record);
@@ -64,7 +65,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const summary = `${service.name} could not be started: ${(error as Error).message}`;
-      record.failure = { summary, diagnosis: `${summary}\n  command: ${service.command}  (set by PREFLIGHT_${service.name.toUpperCase()}_CMD)` };
+      record.failure = { summary, diagnosis: `${summary}\n  command: ${service.command}  (set by ${serviceVariable(service, 'CMD')})` };
       publish(record);
       return record;
     }
@@ -139,15 +140,6 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
   })();
 
   return { outcome, teardown };
-}
-
-/** Where to look for something already listening: the URL's host (brackets of IPv6 removed) and port. */
-function listenHost(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1');
-}
-
-function listenPort(url: URL): number {
-  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
 function contractFields(verdict: { state: ServiceRecord['contract']; reason: string; body?: { version?: string; releaseId?: string } }) {

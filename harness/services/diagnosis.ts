@@ -1,11 +1,12 @@
-import type { ServiceConfig } from '../config/load-config.ts';
+import { serviceVariable, type ServiceConfig } from '../config/load-config.ts';
+import { portOf } from '../network/resolve-host.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from './exit-info.ts';
 import type { RunningService } from './launch.ts';
 import { groupMembers, procAvailable, residentKb, type ProcessEntry } from './process-table.ts';
 
-const envVar = (service: ServiceConfig, what: 'CMD' | 'URL') => `PREFLIGHT_${service.name.toUpperCase()}_${what}`;
+const CONTRACT_FIX = 'fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract"';
 
 function logTail(handle: RunningService, lines = 15): string {
   const tail = handle.log.tail(lines).filter((line) => !line.startsWith('# preflight:'));
@@ -31,7 +32,7 @@ export function diagnoseNotReady(
   switch (outcome.reason) {
     case 'exited':
       summary = `${service.name} ${describeExit(outcome.exit)} before it was ready (${seconds(outcome.exit.at - handle.spawnedAt)} after start)`;
-      cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${envVar(service, 'CMD')})`;
+      cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${serviceVariable(service, 'CMD')})`;
       break;
     case 'timeout': {
       const answered = outcome.lastProbe?.kind === 'answered' ? outcome.lastProbe.verdict : undefined;
@@ -41,16 +42,16 @@ export function diagnoseNotReady(
         cause = `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`;
       } else if (answered) {
         summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${answered.reason} until the ${seconds(outcome.timeoutMs)} deadline`;
-        cause = `  fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract". Check it with: npx preflight health ${service.healthUrl}`;
+        cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${service.healthUrl}`;
       } else {
         summary = `${service.name} is alive (${describeAlive(handle)}) but never answered the readiness contract at ${service.healthUrl} within ${seconds(outcome.timeoutMs)}`;
-        cause = `  likely cause: it listens on another host or port than ${envVar(service, 'URL')}=${service.url.origin} says, or is stuck starting. Check its log, the URL, or raise PREFLIGHT_READY_TIMEOUT_MS.`;
+        cause = `  likely cause: it listens on another host or port than ${serviceVariable(service, 'URL')}=${service.url.origin} says, or is stuck starting. Check its log, the URL, or raise PREFLIGHT_READY_TIMEOUT_MS.`;
       }
       break;
     }
     case 'violation':
       summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
-      cause = `  fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract". Check it with: npx preflight health ${service.healthUrl}`;
+      cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${service.healthUrl}`;
       break;
   }
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
@@ -79,7 +80,7 @@ export function diagnosePortTaken(
   holders: ProcessEntry[],
   reuse: { tried: false } | { tried: true; probe: ProbeOutcome },
 ): { summary: string; diagnosis: string } {
-  const port = Number(service.url.port || (service.url.protocol === 'https:' ? 443 : 80));
+  const port = portOf(service.url);
   const who = holders.length ? ` (pid ${holders.map((holder) => holder.pid).join(', ')})` : '';
   const kill = holders.length ? `stop it (kill ${holders.map((holder) => holder.pid).join(' ')}), ` : 'stop it, ';
   if (!reuse.tried) {
@@ -89,7 +90,7 @@ export function diagnosePortTaken(
       diagnosis: [
         summary,
         describeHolders(holders, port),
-        `  fix: ${kill}point ${envVar(service, 'URL')} at a free port, or set PREFLIGHT_REUSE_EXISTING=true to test the service that runs there (it must pass the readiness contract).`,
+        `  fix: ${kill}point ${serviceVariable(service, 'URL')} at a free port, or set PREFLIGHT_REUSE_EXISTING=true to test the service that runs there (it must pass the readiness contract).`,
       ].join('\n'),
     };
   }
@@ -100,7 +101,7 @@ export function diagnosePortTaken(
       summary,
       `  readiness probe: ${describeProbe(reuse.probe, service.healthUrl)}`,
       describeHolders(holders, port),
-      `  fix: ${kill}so that preflight starts ${service.name} itself, or point ${envVar(service, 'URL')} at the service you meant to reuse.`,
+      `  fix: ${kill}so that preflight starts ${service.name} itself, or point ${serviceVariable(service, 'URL')} at the service you meant to reuse.`,
     ].join('\n'),
   };
 }

@@ -23,16 +23,24 @@ function readText(file: string): string | undefined {
   }
 }
 
-/** The process `pid`, or undefined when it does not exist (or /proc is not there). */
-export function readProcess(pid: number): ProcessEntry | undefined {
+/** The process `pid` without its command line (one read of /proc/<pid>/stat), or undefined when it does not exist. */
+export function readStat(pid: number): Omit<ProcessEntry, 'command'> & { comm: string } | undefined {
   const stat = readText(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
   const close = stat.lastIndexOf(')');
   const comm = stat.slice(stat.indexOf('(') + 1, close);
   const [state = '?', ppid = '0', pgid = '0'] = stat.slice(close + 2).split(' ');
+  return { pid, ppid: Number(ppid), pgid: Number(pgid), state, comm };
+}
+
+/** The process `pid`, or undefined when it does not exist (or /proc is not there). */
+export function readProcess(pid: number): ProcessEntry | undefined {
+  const stat = readStat(pid);
+  if (!stat) return undefined;
+  const { comm, ...entry } = stat;
   const cmdline = readText(`/proc/${pid}/cmdline`)?.replace(/\0+$/, '').split('\0').join(' ');
-  return { pid, ppid: Number(ppid), pgid: Number(pgid), state, command: cmdline || `[${comm}]` };
+  return { ...entry, command: cmdline || `[${comm}]` };
 }
 
 export function allPids(): number[] {
@@ -42,14 +50,15 @@ export function allPids(): number[] {
 
 /** A process that has not exited (a zombie has exited: only its exit status is left). */
 export function isRunning(pid: number): boolean {
-  const entry = readProcess(pid);
+  const entry = readStat(pid);
   return entry !== undefined && entry.state !== 'Z';
 }
 
 /** Running processes of the process group `pgid`. */
 export function groupMembers(pgid: number): number[] {
+  // Polled during teardown: only each process's stat file is read, not its command line.
   return allPids().filter((pid) => {
-    const entry = readProcess(pid);
+    const entry = readStat(pid);
     return entry !== undefined && entry.pgid === pgid && entry.state !== 'Z';
   });
 }

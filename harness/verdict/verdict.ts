@@ -99,6 +99,13 @@ const specFinding = (spec: SpecResult, reason: string): Finding => ({
 /** A spec the fixtures refused to run because the services were not there: the harness's finding, not the spec's. */
 const notRunByHarness = (spec: SpecResult) => spec.outcome === 'unexpected' && /^(PreflightError: )?preflight: not run\b/.test(spec.error ?? '');
 
+/** The exit code of the table for findings counted so far: 3 critical, 1 warnings (2 strict), 0 nothing. */
+export function exitCodeFor(counts: { critical: number; warnings: number }, strict: boolean): 0 | 1 | 2 | 3 {
+  if (counts.critical > 0) return 3;
+  if (counts.warnings > 0) return strict ? 2 : 1;
+  return 0;
+}
+
 export const isCritical = (spec: SpecResult) => spec.tags.includes(CRITICAL_TAG);
 
 /** The exit-code table of DESIGN.md as a pure function of what the run found. */
