@@ -4,9 +4,9 @@ import { ciEnvironment } from './harness/config/ci-environment.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
 import { isShardedRun } from './harness/reporter/command-line.ts';
-import { reportPaths } from './harness/run/report-paths.ts';
-import { isTestRunnerProcess } from './harness/setup/early-start.ts';
-import { startGate } from './harness/setup/gate-start.ts';
+import { reportPaths } from './harness/reporter/report-paths.ts';
+import { isTestRunnerProcess } from './harness/gate/early-start.ts';
+import { startGate } from './harness/gate/gate-start.ts';
 
 // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
 const loaded = loadConfig();
@@ -21,7 +21,7 @@ if (isTestRunnerProcess(process.argv, process.env)) startGate().catch(() => {});
 export default defineConfig({
   testDir: './tests',
   outputDir: paths.testResults,
-  globalSetup: './harness/setup/global-setup.ts',
+  globalSetup: './harness/gate/global-setup.ts',
   forbidOnly: true,
   retries: 0,
   timeout: 30_000,

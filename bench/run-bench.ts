@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { chooseChromium } from '../harness/browser/chromium.ts';
-import { reportPaths } from '../harness/run/report-paths.ts';
+import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
 import { repoRoot } from '../selftest/support/demo-process.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';

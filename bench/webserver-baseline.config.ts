@@ -3,7 +3,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
 import { loadConfig, defaultConfig } from '../harness/config/load-config.ts';
-import { reportPaths } from '../harness/run/report-paths.ts';
+import { reportPaths } from '../harness/reporter/report-paths.ts';
 
 const loaded = loadConfig();
 const preflight = loaded.ok ? loaded.config : defaultConfig();

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import { test as base, expect } from '@playwright/test';
 import { defaultConfig, loadConfig, type PreflightConfig } from '../harness/config/load-config.ts';
-import { installConsoleRedaction, redact } from '../harness/run/redact.ts';
-import { awaitBootOutcome, BOOT_CHANNEL_VAR, fetchLiveServices } from '../harness/setup/boot-channel.ts';
+import { installConsoleRedaction, redact } from '../harness/secrets/redact.ts';
+import { awaitBootOutcome, BOOT_CHANNEL_VAR, fetchLiveServices } from '../harness/gate/boot-channel.ts';
 import type { BootOutcome } from '../harness/services/boot.ts';
-import { PreflightError } from '../harness/setup/preflight-error.ts';
+import { PreflightError } from '../harness/core/preflight-error.ts';
 import { withProductionTrust } from '../harness/production/browser-trust.ts';
 import { checkProductionTarget, type ProductionTargetCheck } from '../harness/production/production-target.ts';
 import { targetFor, type Target, type TargetName } from '../harness/production/target.ts';
 import { productionWriteSkipReason, testDataName } from '../harness/production/test-data.ts';
 import { interpretReadiness, type ReadinessVerdict } from '../harness/readiness/contract.ts';
-import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../harness/verdict/verdict.ts';
+import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../harness/core/findings.ts';
 import { HomePage } from './pages/home-page.ts';
 import { TellYourStoryPage } from './pages/tell-your-story-page.ts';
 

@@ -1,4 +1,4 @@
-// The demo backend: `node --import tsx demo-app/backend/server.ts`. See DESIGN.md "The demo flow".
+// The demo backend: `node --import tsx demo-app/backend/server.ts`. See docs/demo-app.md.
 import { createServer } from 'node:http';
 import { launchService } from '../shared/lifecycle.ts';
 import { loadBackendEnv } from './env.ts';

@@ -1,4 +1,4 @@
-// The demo frontend: `node --import tsx demo-app/frontend/server.ts`. See DESIGN.md "The demo flow".
+// The demo frontend: `node --import tsx demo-app/frontend/server.ts`. See docs/demo-app.md.
 import { createServer } from 'node:http';
 import { launchService } from '../shared/lifecycle.ts';
 import { loadFrontendEnv } from './env.ts';

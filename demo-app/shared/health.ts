@@ -1,4 +1,4 @@
-// Builds the readiness contract body (see DESIGN.md "The readiness contract"), including the health faults.
+// Builds the readiness contract body (see docs/readiness-contract.md), including the health faults.
 import type { HealthFault } from './faults.ts';
 
 export interface HealthCheck {

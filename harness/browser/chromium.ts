@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { chromium, type LaunchOptions } from '@playwright/test';
 
-/** Flags for a system Chromium on machines without Playwright's browser download (DESIGN.md). */
+/** Flags for a system Chromium on machines without Playwright's browser download (docs/design.md). */
 export const SYSTEM_CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -8,7 +8,7 @@ import { serviceNodeOptions } from '../network/ipv4-first.ts';
 import { systemResolver, type HostResolver } from '../network/resolve-host.ts';
 import { urlVariable } from '../network/readiness-families.ts';
 import { checkCertificate, expiryWarning } from '../production/certificate-check.ts';
-import { exitCodeFor } from '../verdict/verdict.ts';
+import { exitCodeFor } from '../core/findings.ts';
 
 export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;

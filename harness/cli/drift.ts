@@ -16,7 +16,7 @@ const USAGE = `usage: npx preflight drift [--strict] [--fix [--write]] [--rules 
   --root <dir>    the directory the rules' file paths are relative to (default PREFLIGHT_DRIFT_ROOT, else the rules file's)
 exit codes: 0 no drift, 1 warnings, 2 warnings in strict mode, 3 critical drift`;
 
-/** `npx preflight drift`: the table, and the exit code of DESIGN.md. */
+/** `npx preflight drift`: the table, and the exit code of docs/design.md. */
 export async function run(args: string[]): Promise<number> {
   let options;
   try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
-import { PROJECT_ROOT } from '../run/report-paths.ts';
+import { PROJECT_ROOT } from '../core/project-root.ts';
 import { preflightEnvSchema, type PreflightEnv } from './schema.ts';
 
 export type ServiceName = 'backend' | 'frontend';

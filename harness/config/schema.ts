@@ -13,7 +13,7 @@ const milliseconds = z.coerce
 
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty value');
 
-/** The environment variables of DESIGN.md "Configuration", parsed once. */
+/** The environment variables of docs/configuration.md, parsed once. */
 const serviceEnvSchema = z.object({
   PREFLIGHT_BACKEND_CMD: nonEmpty.default('node --import tsx demo-app/backend/server.ts'),
   PREFLIGHT_BACKEND_URL: serviceUrl.default(new URL('http://127.0.0.1:3001')),

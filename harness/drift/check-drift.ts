@@ -1,7 +1,7 @@
 import { checkRule, type DriftFinding, type RuleOutcome } from './compare.ts';
 import { loadDriftRules } from './load-rules.ts';
 import type { DriftRules } from './rules.ts';
-import { exitCodeFor } from '../verdict/verdict.ts';
+import { exitCodeFor } from '../core/findings.ts';
 
 /** Which rules, and the directory their file paths are relative to. */
 export interface DriftLocation {
@@ -32,7 +32,7 @@ export async function checkDrift(location: DriftLocation): Promise<DriftCheck> {
   return checkDriftRules(await loadDriftRules(location.rulesFile), location);
 }
 
-/** DESIGN.md's exit codes for drift: 3 critical, 2 warnings in strict mode, 1 warnings, 0 none. */
+/** docs/design.md's exit codes for drift: 3 critical, 2 warnings in strict mode, 1 warnings, 0 none. */
 export function driftExitCode(check: DriftCheck, strict: boolean): 0 | 1 | 2 | 3 {
   return exitCodeFor({ critical: check.critical.length, warnings: check.warnings.length }, strict);
 }

@@ -1,5 +1,6 @@
 import { describeExpectation, meets } from './expectation.ts';
-import { isInvariant, type DriftRule, type DriftSource, type EqualityRule, type InvariantRule, type Severity } from './rules.ts';
+import { isInvariant, type DriftRule, type DriftSource, type EqualityRule, type InvariantRule } from './rules.ts';
+import type { DriftFinding } from '../core/findings.ts';
 import { readStatements, type Statement } from './statements.ts';
 
 /** How one statement fares under its rule. */
@@ -13,14 +14,6 @@ export interface DriftRow {
   /** The value this statement should have, when the rule says which (the source of truth, an `equals` invariant). */
   expected?: string;
   note?: string;
-}
-
-export interface DriftFinding {
-  fact: string;
-  severity: Severity;
-  reason: string;
-  file?: string;
-  line?: number;
 }
 
 export interface RuleOutcome {
@@ -129,3 +122,5 @@ function checkInvariant(rule: InvariantRule, root: string): RuleOutcome {
   }
   return { rule, rows, findings };
 }
+
+export type { DriftFinding };

@@ -1,7 +1,8 @@
 import type { PreflightConfig } from '../config/load-config.ts';
-import type { ReportPaths } from '../run/report-paths.ts';
-import type { RunState } from '../run/run-state.ts';
-import { PreflightError } from '../setup/preflight-error.ts';
+import type { ReportPaths } from '../reporter/report-paths.ts';
+import type { DriftFinding } from '../core/findings.ts';
+import type { SetupProblem } from '../core/service-record.ts';
+import { PreflightError } from '../core/preflight-error.ts';
 import { checkDrift } from './check-drift.ts';
 import { writeDriftReport } from './drift-report.ts';
 import { formatDriftTable } from './drift-table.ts';
@@ -11,7 +12,7 @@ import { DriftRulesError } from './load-rules.ts';
  * The gate's drift check, before anything boots: every finding goes to the run state (the verdict reads it),
  * the table to reports/drift.md; critical drift (or broken rules) stops the run with the table as its diagnosis.
  */
-export async function checkDriftBeforeBoot(config: PreflightConfig, paths: ReportPaths, run: RunState): Promise<void> {
+export async function checkDriftBeforeBoot(config: PreflightConfig, paths: ReportPaths, run: { setupProblems: SetupProblem[]; drift: DriftFinding[] }): Promise<void> {
   let check;
   try {
     check = await checkDrift(config.drift);

@@ -1,3 +1,4 @@
+import type { Severity } from '../core/findings.ts';
 import { z } from 'zod';
 
 /**
@@ -24,7 +25,7 @@ export type DriftSource =
   /** Every match is a statement of the fact; the value is the group named `value`, else group 1, else the match. */
   | (SourceBase & { regex: RegExp });
 
-export type Severity = 'critical' | 'warning';
+export type { Severity };
 
 /** What every value of an invariant must be. */
 export type Expectation = { equals: string } | { oneOf: string[] } | { noneOf: string[] } | { matches: RegExp };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReadinessState } from '../core/service-record.ts';
 
 /** One named check of the readiness body (IETF health-check draft: pass / warn / fail). */
 export const readinessCheckSchema = z.object({
@@ -8,7 +9,7 @@ export const readinessCheckSchema = z.object({
   output: z.string().optional(),
 });
 
-/** The readiness contract body of DESIGN.md, written once: every caller uses this schema. */
+/** The readiness contract body of docs/design.md, written once: every caller uses this schema. */
 export const readinessBodySchema = z.object({
   status: z.enum(['ready', 'ready-degraded', 'down']),
   message: z.string().optional(),
@@ -20,7 +21,7 @@ export const readinessBodySchema = z.object({
 
 export type ReadinessBody = z.output<typeof readinessBodySchema>;
 
-export type ReadinessState = 'ready' | 'degraded' | 'down' | 'violation';
+export type { ReadinessState };
 
 export interface ReadinessVerdict {
   state: ReadinessState;

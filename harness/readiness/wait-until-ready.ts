@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { probeReadiness, type ProbeOutcome } from './probe.ts';
 import type { ReadinessVerdict } from './contract.ts';
-import type { ExitInfo } from '../services/exit-info.ts';
+import type { ExitInfo } from '../core/exit-info.ts';
 
 export type ReadinessOutcome =
   | { ok: true; verdict: ReadinessVerdict; readyAt: number }

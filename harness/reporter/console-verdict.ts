@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ServiceRecord, SetupProblem } from '../run/run-state.ts';
-import type { ReportPaths } from '../run/report-paths.ts';
-import type { Finding, Verdict } from '../verdict/verdict.ts';
+import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
+import type { ReportPaths } from './report-paths.ts';
+import type { Finding } from '../core/findings.ts';
+import type { Verdict } from '../verdict/verdict.ts';
 import { HEADLINES, verdictLine } from './verdict-headlines.ts';
 import { partialNotice } from './verdict-report.ts';
 

@@ -1,5 +1,5 @@
-import type { DriftFinding } from '../drift/compare.ts';
-import type { ServiceRecord, SetupProblem } from '../run/run-state.ts';
+import type { DriftFinding } from '../core/findings.ts';
+import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 
 /**
  * What a run's gate reporter leaves in its report for `merge-reports`: global setup does not run when reports

@@ -1,4 +1,4 @@
-import type { Finding } from '../verdict/verdict.ts';
+import type { Finding } from '../core/findings.ts';
 import { HEADLINES, verdictLine } from './verdict-headlines.ts';
 import type { VerdictReport } from './verdict-report.ts';
 

@@ -1,4 +1,4 @@
-import type { VerdictName } from '../verdict/verdict.ts';
+import type { VerdictName } from '../core/findings.ts';
 
 /** One headline per verdict, shared by the console and reports/summary.md. */
 export const HEADLINES: Record<VerdictName, string> = {

@@ -1,4 +1,4 @@
-import type { ServiceRecord } from '../run/run-state.ts';
+import type { ServiceRecord } from '../core/service-record.ts';
 import type { RunStatus, SpecResult, Verdict } from '../verdict/verdict.ts';
 
 /** The sentence every report opens with when the run was partial. */

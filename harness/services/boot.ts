@@ -3,7 +3,7 @@ import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf, portOf } from '../network/resolve-host.ts';
 import { probeReadiness } from '../readiness/probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
-import type { ServiceRecord } from '../run/run-state.ts';
+import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
 import { findPortHolders, portAnswers } from './port-holder.ts';

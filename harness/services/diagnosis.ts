@@ -2,11 +2,11 @@ import { serviceVariable, type ServiceConfig } from '../config/load-config.ts';
 import { portOf } from '../network/resolve-host.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
-import { describeExit, type ExitInfo } from './exit-info.ts';
+import { describeExit, type ExitInfo } from '../core/exit-info.ts';
 import type { RunningService } from './launch.ts';
 import { groupMembers, procAvailable, residentKb, type ProcessEntry } from './process-table.ts';
 
-const CONTRACT_FIX = 'fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see DESIGN "The readiness contract"';
+const CONTRACT_FIX = 'fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see docs/readiness-contract.md';
 
 function logTail(handle: RunningService, lines = 15): string {
   const tail = handle.log.tail(lines).filter((line) => !line.startsWith('# preflight:'));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import type { ServiceConfig } from '../config/load-config.ts';
-import type { ExitInfo } from './exit-info.ts';
+import type { ExitInfo } from '../core/exit-info.ts';
 import { ServiceLog } from './service-log.ts';
 import { killServiceTreeNow, terminateServiceTree, type ServiceTree } from './terminate.ts';
 

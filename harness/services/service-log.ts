@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { redact } from '../run/redact.ts';
+import { redact } from '../secrets/redact.ts';
 
 /**
  * A service's output: written whole to reports/logs/<service>.log, its last lines kept for diagnoses.

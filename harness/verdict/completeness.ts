@@ -1,4 +1,5 @@
-import { CRITICAL_TAG, type MissingCriticalSpec, type SpecResult } from './verdict.ts';
+import { CRITICAL_TAG } from '../core/findings.ts';
+import { type MissingCriticalSpec, type SpecResult } from './verdict.ts';
 
 /** A spec as a listing names it: enough to find it again in any run, shard or merged report. */
 export interface SpecRef {

@@ -1,13 +1,7 @@
-import type { DriftFinding } from '../drift/compare.ts';
-import type { ServiceRecord, SetupProblem } from '../run/run-state.ts';
+import { CRITICAL_TAG, type Finding, type VerdictName } from '../core/findings.ts';
+import type { DriftFinding } from '../core/findings.ts';
+import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 
-export const CRITICAL_TAG = '@critical';
-
-/**
- * Annotation type of a skip the harness makes for safety (e.g. no writes to production): such a skipped
- * @critical spec is listed, not counted as a missing critical spec.
- */
-export const SAFETY_SKIP_ANNOTATION = 'preflight-safety-skip';
 
 export type SpecOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 
@@ -61,17 +55,6 @@ export interface VerdictInput {
   stoppedEarly?: string;
 }
 
-export interface Finding {
-  kind: 'spec' | 'service' | 'setup' | 'run' | 'drift';
-  /** Spec title or service name or what failed. */
-  title: string;
-  reason: string;
-  file?: string;
-  line?: number;
-  project?: string;
-}
-
-export type VerdictName = 'pass' | 'warnings' | 'strict' | 'critical' | 'interrupted';
 
 export interface Verdict {
   exitCode: 0 | 1 | 2 | 3 | 130;
@@ -99,16 +82,10 @@ const specFinding = (spec: SpecResult, reason: string): Finding => ({
 /** A spec the fixtures refused to run because the services were not there: the harness's finding, not the spec's. */
 const notRunByHarness = (spec: SpecResult) => spec.outcome === 'unexpected' && /^(PreflightError: )?preflight: not run\b/.test(spec.error ?? '');
 
-/** The exit code of the table for findings counted so far: 3 critical, 1 warnings (2 strict), 0 nothing. */
-export function exitCodeFor(counts: { critical: number; warnings: number }, strict: boolean): 0 | 1 | 2 | 3 {
-  if (counts.critical > 0) return 3;
-  if (counts.warnings > 0) return strict ? 2 : 1;
-  return 0;
-}
 
 export const isCritical = (spec: SpecResult) => spec.tags.includes(CRITICAL_TAG);
 
-/** The exit-code table of DESIGN.md as a pure function of what the run found. */
+/** The exit-code table of docs/design.md as a pure function of what the run found. */
 export function decideVerdict(input: VerdictInput): Verdict {
   const critical: Finding[] = [];
   const warnings: Finding[] = [];

@@ -1,4 +1,4 @@
-// The verdict table of DESIGN.md, proven by real gate runs against the demo app with faults switched on.
+// The verdict table of docs/design.md, proven by real gate runs against the demo app with faults switched on.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';

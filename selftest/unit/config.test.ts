@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { loadDotenv, parseConfig } from '../../harness/config/load-config.ts';
 
 describe('configuration', () => {
-  it('has the defaults of DESIGN.md', () => {
+  it('has the defaults of docs/design.md', () => {
     const result = parseConfig({});
     assert.ok(result.ok);
     const { config } = result;

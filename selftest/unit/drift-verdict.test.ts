@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DriftFinding } from '../../harness/drift/compare.ts';
+import type { DriftFinding } from '../../harness/core/findings.ts';
 import { decideVerdict, type VerdictInput } from '../../harness/verdict/verdict.ts';
 
 const passingRun = (drift: DriftFinding[], strict = false): VerdictInput => ({

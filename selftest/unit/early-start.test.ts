@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isTestRunnerProcess } from '../../harness/setup/early-start.ts';
+import { isTestRunnerProcess } from '../../harness/gate/early-start.ts';
 
 const argv = (...args: string[]) => ['/usr/bin/node', '/repo/node_modules/@playwright/test/cli.js', ...args];
 

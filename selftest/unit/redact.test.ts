@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redact, redactDeep, REDACTED, secretValues } from '../../harness/run/redact.ts';
+import { redact, redactDeep, REDACTED, secretValues } from '../../harness/secrets/redact.ts';
 
 const env = {
   API_TOKEN: 'tok_123456',

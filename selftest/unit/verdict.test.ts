@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ServiceRecord } from '../../harness/run/run-state.ts';
+import type { ServiceRecord } from '../../harness/core/service-record.ts';
 import { decideVerdict, type SpecResult, type VerdictInput } from '../../harness/verdict/verdict.ts';
 
 const spec = (outcome: SpecResult['outcome'], tags = ['@critical'], title = `a ${outcome} spec`): SpecResult => ({
@@ -31,7 +31,7 @@ const input = (extra: Partial<VerdictInput>): VerdictInput => ({
   ...extra,
 });
 
-describe('decideVerdict: the exit-code table of DESIGN.md', () => {
+describe('decideVerdict: the exit-code table of docs/design.md', () => {
   const table: Array<[string, Partial<VerdictInput>, number, string]> = [
     ['every spec passed', {}, 0, 'pass'],
     ['a @critical spec failed', { specs: [spec('expected'), spec('unexpected')] }, 3, 'critical'],

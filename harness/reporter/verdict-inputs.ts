@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/load-config.ts';
-import type { DriftFinding } from '../drift/compare.ts';
-import { currentRun, type ServiceRecord, type SetupProblem } from '../run/run-state.ts';
+import type { DriftFinding } from '../core/findings.ts';
+import { currentRun, type ServiceRecord, type SetupProblem } from '../gate/run-state.ts';
 import { missingShards } from '../verdict/completeness.ts';
 import { readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
 

@@ -1,5 +1,5 @@
 import type { FullConfig } from '@playwright/test';
-import { stopRunEarly } from '../run/run-state.ts';
+import { stopRunEarly } from './run-state.ts';
 import { abandonGate, startGate } from './gate-start.ts';
 
 const GATE_REPORTER = 'gate-reporter';

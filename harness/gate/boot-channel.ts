@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import type { ServiceRecord } from '../run/run-state.ts';
+import type { ServiceRecord } from './run-state.ts';
 import type { BootOutcome } from '../services/boot.ts';
 
 /** Name of the variable that tells workers where to ask for the boot outcome. */

@@ -1,34 +1,5 @@
-import type { DriftFinding } from '../drift/compare.ts';
-import type { ReadinessState } from '../readiness/contract.ts';
-
-/** What the run learned about one service: written to reports/verdict.json and read by the verdict. */
-export interface ServiceRecord {
-  name: string;
-  url: string;
-  healthUrl: string;
-  logFile?: string;
-  reused: boolean;
-  pid?: number;
-  spawnedAt?: string;
-  readyAt?: string;
-  msToReady?: number;
-  /** When the process exited before it was ready. */
-  exitedAt?: string;
-  contract?: ReadinessState;
-  contractReason?: string;
-  version?: string;
-  releaseId?: string;
-  /** Set when the service never became ready: one line, then the full diagnosis. */
-  failure?: { summary: string; diagnosis: string };
-  /** Set when the service exited after it was ready and before teardown. */
-  diedDuringRun?: { exitCode: number | null; signal: string | null; at: string; diagnosis: string };
-}
-
-/** A problem found before any test could run (invalid configuration, a setup that could not proceed). */
-export interface SetupProblem {
-  what: string;
-  diagnosis: string;
-}
+import type { DriftFinding } from '../core/findings.ts';
+import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 
 export interface RunState {
   startedAt: string;
@@ -70,3 +41,5 @@ export function stopRunEarly(reason: string): void {
 export function effectiveRunStatus<T extends string>(status: T): T | 'failed' {
   return status === 'interrupted' && currentRun().stoppedEarly ? 'failed' : status;
 }
+
+export type { ServiceRecord, SetupProblem };

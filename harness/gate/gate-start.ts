@@ -2,13 +2,13 @@ import { chooseChromium } from '../browser/chromium.ts';
 import { describeConfigProblems, loadConfig } from '../config/load-config.ts';
 import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
 import { serviceEnvironment } from '../network/ipv4-first.ts';
-import { installExitGuard } from '../run/exit-guard.ts';
-import { reportPaths } from '../run/report-paths.ts';
-import { installConsoleRedaction } from '../run/redact.ts';
-import { currentRun, type RunState } from '../run/run-state.ts';
+import { installExitGuard } from './exit-guard.ts';
+import { reportPaths } from '../reporter/report-paths.ts';
+import { installConsoleRedaction } from '../secrets/redact.ts';
+import { currentRun, type RunState } from './run-state.ts';
 import { bootServices, type BootOutcome } from '../services/boot.ts';
 import { BOOT_CHANNEL_VAR, openBootChannel } from './boot-channel.ts';
-import { PreflightError } from './preflight-error.ts';
+import { PreflightError } from '../core/preflight-error.ts';
 
 export interface GateStart {
   /** Settles once every service is ready, or as soon as one fails. */

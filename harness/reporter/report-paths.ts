@@ -1,9 +1,7 @@
 import path from 'node:path';
+import { PROJECT_ROOT } from '../core/project-root.ts';
 
-/** The project root: reports are found here whichever directory the runner was started from. */
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** Where every report of DESIGN.md "Reports" goes; PREFLIGHT_REPORTS_DIR moves them all (the own tests run gates side by side). */
+/** Where every report of docs/reports.md goes; PREFLIGHT_REPORTS_DIR moves them all (the own tests run gates side by side). */
 export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env) {
   const dir = path.resolve(root, env.PREFLIGHT_REPORTS_DIR || 'reports');
   return {

@@ -1,0 +1,33 @@
+/** What a run records about its services: shared by boot, the verdict, the reports and the workers. */
+
+/** What a readiness answer means: ready, ready-degraded, down, or a broken contract (harness/readiness/contract.ts). */
+export type ReadinessState = 'ready' | 'degraded' | 'down' | 'violation';
+
+/** What the run learned about one service: written to reports/verdict.json and read by the verdict. */
+export interface ServiceRecord {
+  name: string;
+  url: string;
+  healthUrl: string;
+  logFile?: string;
+  reused: boolean;
+  pid?: number;
+  spawnedAt?: string;
+  readyAt?: string;
+  msToReady?: number;
+  /** When the process exited before it was ready. */
+  exitedAt?: string;
+  contract?: ReadinessState;
+  contractReason?: string;
+  version?: string;
+  releaseId?: string;
+  /** Set when the service never became ready: one line, then the full diagnosis. */
+  failure?: { summary: string; diagnosis: string };
+  /** Set when the service exited after it was ready and before teardown. */
+  diedDuringRun?: { exitCode: number | null; signal: string | null; at: string; diagnosis: string };
+}
+
+/** A problem found before any test could run (invalid configuration, a setup that could not proceed). */
+export interface SetupProblem {
+  what: string;
+  diagnosis: string;
+}
