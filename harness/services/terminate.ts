@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { groupMembers, isRunning, procAvailable, processesWithEnv } from './process-table.ts';
+import { carriesEnv, groupMembers, isRunning, procAvailable, processesWithEnv } from './process-table.ts';
 
 /** A service's whole process tree: its process group, and every process that inherited its tag. */
 export interface ServiceTree {
@@ -29,10 +29,31 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-/** Every running process of the tree, as far as the OS tells. */
+const carriesTag = (tree: ServiceTree, pid: number) => carriesEnv(pid, tree.tag.name, tree.tag.value);
+
+/**
+ * Whether the process group is still the service's: one of its members carries the tag. A group id is only
+ * reused once the group is empty, so a group with a tagged member is the one the service started.
+ */
+function groupIsOurs(tree: ServiceTree): boolean {
+  if (!procAvailable) return true; // nothing to check with; the group id was the service's when it started
+  return groupMembers(tree.pgid).some((pid) => carriesTag(tree, pid));
+}
+
+/** Every running process of the tree, as far as the OS tells: what carries its tag, and its group while the group is its own. */
 export function treeMembers(tree: ServiceTree): number[] {
   if (!procAvailable) return groupAlive(tree.pgid) ? [tree.pgid] : [];
-  return [...new Set([...groupMembers(tree.pgid), ...processesWithEnv(tree.tag.name, tree.tag.value)])];
+  const tagged = processesWithEnv(tree.tag.name, tree.tag.value);
+  const group = groupMembers(tree.pgid);
+  const ours = group.some((pid) => tagged.includes(pid));
+  return [...new Set([...tagged, ...(ours ? group : [])])];
+}
+
+/** The pids that are still the tree's right now: a pid that exited meanwhile may already name another process. */
+function stillOurs(tree: ServiceTree, pids: number[]): number[] {
+  if (!procAvailable) return pids;
+  const group = groupIsOurs(tree) ? new Set(groupMembers(tree.pgid)) : new Set<number>();
+  return pids.filter((pid) => group.has(pid) || carriesTag(tree, pid));
 }
 
 function signal(target: number, sig: NodeJS.Signals): void {
@@ -43,10 +64,11 @@ function signal(target: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** Signals the group (while it is the service's) and each pid that is still the tree's, checked right before. */
 function signalTree(tree: ServiceTree, pids: number[], sig: NodeJS.Signals): void {
-  signal(-tree.pgid, sig);
+  if (groupIsOurs(tree)) signal(-tree.pgid, sig);
   // Those that left the group (setsid, daemons) get the signal one by one.
-  for (const pid of pids) signal(pid, sig);
+  for (const pid of stillOurs(tree, pids)) signal(pid, sig);
 }
 
 /** Polls until none of `pids` (and nothing of the group) runs, or the deadline; never a blind sleep. */
@@ -73,9 +95,12 @@ export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000): 
   if (stubborn.length === 0) return { killed: [], survivors: [] };
   // Look again: the tree may have started processes during the grace period.
   const remaining = [...new Set([...stubborn, ...treeMembers(tree)])];
-  signalTree(tree, remaining, 'SIGKILL');
-  const survivors = await waitUntilGone(tree, remaining, AFTER_KILL_MS);
-  return { killed: remaining, survivors };
+  // Re-checked now, after the grace period: a pid that exited meanwhile and was reused is never killed.
+  const killed = stillOurs(tree, remaining);
+  if (killed.length === 0) return { killed: [], survivors: [] };
+  signalTree(tree, killed, 'SIGKILL');
+  const survivors = await waitUntilGone(tree, killed, AFTER_KILL_MS);
+  return { killed, survivors };
 }
 
 /** Last resort when the runner exits: synchronous, so it works inside process.on('exit'). */
