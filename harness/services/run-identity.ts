@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isRunning, readEnviron, readStat } from './process-table.ts';
+import { allPids, isRunning, readEnviron, readStat } from './process-table.ts';
 
 /**
  * The marks every service preflight starts carries in its environment (and so everything it starts in turn):
@@ -37,4 +37,31 @@ export function preflightMarks(pid: number): { service: string; runId: string; o
   if (!tag || !runId || !owner) return undefined;
   // The tag is "<service>-<uuid>".
   return { service: tag.replace(/-[0-9a-f-]{36}$/, ''), runId, owner, leftover: !ownerAlive(owner) };
+}
+
+export interface PreflightProcess {
+  pid: number;
+  /** The service's tag value: one per service tree. */
+  tag: string;
+  service: string;
+  runId: string;
+  leftover: boolean;
+}
+
+/** Every running process preflight started (it carries all three marks), whether its run still goes on or not. */
+export function findPreflightProcesses(): PreflightProcess[] {
+  return allPids().flatMap((pid) => {
+    if (pid === process.pid || !isRunning(pid)) return [];
+    const env = readEnviron(pid);
+    const tag = env?.get(SERVICE_TAG_VAR);
+    const marks = tag ? preflightMarks(pid) : undefined;
+    return tag && marks ? [{ pid, tag, service: marks.service, runId: marks.runId, leftover: marks.leftover }] : [];
+  });
+}
+
+/** One line for a diagnosis about a process that holds a port: what preflight knows about it, if it started it. */
+export function describeLeftover(pid: number): string | undefined {
+  const marks = preflightMarks(pid);
+  if (!marks?.leftover) return undefined;
+  return `it is preflight's own leftover: the ${marks.service} of an earlier run (run ${marks.runId}) whose runner is gone; stop it with: npx preflight cleanup`;
 }
