@@ -40,8 +40,8 @@ function signal(pid, sig) {
 
 function stopTree() {
   const members = tagged();
-  // The group only while one of its members still carries the tag: never a group that is someone else's now.
-  if (members.length) signal(-Number(pgid), 'SIGTERM');
+  // The group only while its leader (the service's shell) still carries the tag: never a group that is someone else's.
+  if (members.includes(Number(pgid))) signal(-Number(pgid), 'SIGTERM');
   for (const pid of members) signal(pid, 'SIGTERM');
   const deadline = Date.now() + grace;
   const poll = setInterval(() => {
