@@ -3,10 +3,10 @@ import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromiu
 import { ciEnvironment } from './harness/config/ci-environment.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
-import { isShardedRun } from './harness/reporter/command-line.ts';
 import { reportPaths } from './harness/reporter/report-paths.ts';
-import { isTestRunnerProcess } from './harness/gate/early-start.ts';
-import { startGate } from './harness/gate/gate-start.ts';
+import { isShardedRun, isTestRunnerProcess } from './harness/gate/playwright-private.ts';
+import { startGate } from './harness/gate/pipeline.ts';
+import { runOfThisProcess } from './harness/gate/runner-process.ts';
 
 // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
 const loaded = loadConfig();
@@ -16,7 +16,8 @@ const browser = chooseChromium(preflight.chromiumPath);
 
 // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it,
 // and reports what went wrong if it could not start.
-if (isTestRunnerProcess(process.argv, process.env)) startGate().catch(() => {});
+// A failed start is recorded in the run and reported by global setup and the verdict (harness/gate/pipeline.ts).
+if (isTestRunnerProcess(process.argv, process.env)) startGate(runOfThisProcess()).catch(() => {});
 
 export default defineConfig({
   testDir: './tests',

@@ -1,7 +1,7 @@
 // For the baseline runs only: records when the first spec's body began (after its fixtures) and the last one ended, the figures
 // the gate reporter writes to verdict.json's `timing` for preflight's own runs.
 import fs from 'node:fs';
-import { specBodyStartedAt } from '../harness/reporter/gate-reporter.ts';
+import { specBodyStartedAt } from '../harness/gate/playwright-private.ts';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
 export default class TimingReporter implements Reporter {

@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<Command>> = {
   drift: () => import('./drift.ts'),
   doctor: () => import('./doctor.ts'),
   health: () => import('./health.ts'),
+  cleanup: () => import('./cleanup.ts'),
 };
 
 function usage(): string {

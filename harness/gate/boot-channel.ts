@@ -1,11 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import type { ServiceRecord } from './run-state.ts';
+import type { ServiceRecord } from '../core/service-record.ts';
 import type { BootOutcome } from '../services/boot.ts';
-
-/** Name of the variable that tells workers where to ask for the boot outcome. */
-export const BOOT_CHANNEL_VAR = 'PREFLIGHT_BOOT_CHANNEL';
 
 /**
  * Services boot in the runner process while workers start and launch the browser; a worker asks this

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 import type { ReportPaths } from './report-paths.ts';
@@ -10,13 +9,13 @@ import { partialNotice } from './verdict-report.ts';
 const relative = (file: string) => path.relative(process.cwd(), file) || '.';
 
 /** What to run next: only commands that can help with what failed. */
-function nextSteps(verdict: Verdict, setupProblems: SetupProblem[], paths: ReportPaths): string[] {
+function nextSteps(verdict: Verdict, setupProblems: SetupProblem[], paths: ReportPaths, logsWritten: boolean): string[] {
   if (setupProblems.length > 0) return ['Next: fix what the diagnosis above names, then run `npx playwright test` again.'];
   const steps: string[] = [];
   if (verdict.criticalFailures.some((finding) => /^a @critical spec (did not run|was skipped)/.test(finding.reason))) {
     steps.push('Next: run the whole suite (drop the filter), or set PREFLIGHT_ALLOW_PARTIAL=true for a deliberate partial run, which is not a gate.');
   }
-  const logs = fs.existsSync(paths.logs) ? `   (services' logs: ${relative(paths.logs)}/)` : '';
+  const logs = logsWritten ? `   (services' logs: ${relative(paths.logs)}/)` : '';
   steps.push(`Next: npx playwright show-report ${relative(paths.html)}${logs}`);
   return steps;
 }
@@ -27,7 +26,14 @@ function describe(finding: Finding): string {
 }
 
 /** The last lines of every run: the findings, the diagnoses, what to run next, and the verdict in one line. */
-export function formatConsoleVerdict(verdict: Verdict, services: ServiceRecord[], setupProblems: SetupProblem[], paths: ReportPaths): string {
+export function formatConsoleVerdict(
+  verdict: Verdict,
+  services: ServiceRecord[],
+  setupProblems: SetupProblem[],
+  paths: ReportPaths,
+  /** Whether the services' logs folder exists, to point at it. */
+  logsWritten: boolean,
+): string {
   const lines = [''];
   const notice = partialNotice(verdict);
   if (notice) lines.push(`preflight: ${notice}`);
@@ -43,7 +49,7 @@ export function formatConsoleVerdict(verdict: Verdict, services: ServiceRecord[]
   ];
   if (diagnoses.length) lines.push('', 'Diagnosis:', ...diagnoses.map((text) => text.replace(/^/gm, '  ')));
 
-  if (verdict.exitCode !== 0 && verdict.exitCode !== 130) lines.push('', ...nextSteps(verdict, setupProblems, paths));
+  if (verdict.exitCode !== 0 && verdict.exitCode !== 130) lines.push('', ...nextSteps(verdict, setupProblems, paths, logsWritten));
   lines.push(verdictLine(verdict), '');
   return lines.join('\n');
 }

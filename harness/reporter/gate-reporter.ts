@@ -1,34 +1,40 @@
 import fs from 'node:fs';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ciEnvironment } from '../config/ci-environment.ts';
-import { PRODUCTION_PROJECT } from '../production/production-project.ts';
-import { reportPaths, type ReportPaths } from './report-paths.ts';
-import { installConsoleRedaction, redactDeep } from '../secrets/redact.ts';
-import { currentRun, effectiveRunStatus } from '../gate/run-state.ts';
-import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
 import { SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
-import { decideVerdict, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
-import { commandLineMayFilter, projectsFromArgv } from './command-line.ts';
-import { formatConsoleVerdict } from './console-verdict.ts';
-import { gateSettings, mergedFacts, runFacts } from './verdict-inputs.ts';
+import type { GateRun } from '../gate/gate-run.ts';
+import {
+  commandLineMayFilter,
+  isNoTestsFound,
+  projectsFromArgv,
+  reporterMode,
+  specBodyStartedAt,
+  type ReporterMode,
+} from '../gate/playwright-private.ts';
+import { runOfThisProcess } from '../gate/runner-process.ts';
+import { PRODUCTION_PROJECT } from '../production/production-project.ts';
+import { installConsoleRedaction, redactDeep } from '../secrets/redact.ts';
+import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
+import type { CriticalCompleteness, SpecResult } from '../verdict/verdict.ts';
+import { judgeBrokenReporter, judgeRun, type RunJudgement } from './judge-run.ts';
+import { reportPaths, type ReportPaths } from './report-paths.ts';
 import { publishRecord, readRecords } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
-import { formatSummaryMarkdown } from './summary-markdown.ts';
-import { buildVerdictReport } from './verdict-report.ts';
-
-/** `test`: a run (or one shard); `merge`: `npx playwright merge-reports`; `list`: `--list`, where there is no verdict. */
-type Mode = 'test' | 'merge' | 'list';
+import { gateSettings, mergedFacts, runFacts } from './verdict-inputs.ts';
 
 const LISTING_TIMEOUT_MS = 60_000;
 
 /**
- * Feeds the run's results to the verdict, writes reports/verdict.json and reports/summary.md, prints the verdict,
- * and makes `npx playwright test` (and `npx playwright merge-reports`) exit with the verdict's code.
+ * Stages 6 and 7 of harness/gate/pipeline.ts for Playwright: gathers the run's results, has judgeRun
+ * (./judge-run.ts) turn them into the reports, the console text and the exit code, writes them, and makes
+ * `npx playwright test` (and `npx playwright merge-reports`) exit with the verdict's code.
  * Must be the last reporter: it ends the process.
  */
 export default class GateReporter implements Reporter {
-  private readonly mode: Mode;
+  private readonly mode: ReporterMode;
+  /** The run of this process; none in `--list`, which has no verdict. */
+  private readonly run?: GateRun;
   private readonly paths: ReportPaths = reportPaths();
   private readonly runErrors: string[] = [];
   private config?: FullConfig;
@@ -36,14 +42,15 @@ export default class GateReporter implements Reporter {
   /** The specs Playwright selected before sharding: what the command line's filters left. */
   private selected?: SpecRef[];
   private listing?: SpecListing;
-  private verdict?: Verdict;
-  private consoleText = '';
+  private judgement?: Pick<RunJudgement, 'consoleText' | 'exitCode'>;
   private firstTestStartedAt?: Date;
   private lastTestEndedAt?: Date;
 
   constructor(options: { _mode?: string } = {}) {
-    // Playwright tells reporters how they run through this option; merge-reports has no global setup.
-    this.mode = options._mode === 'merge' ? 'merge' : options._mode === 'list' ? 'list' : 'test';
+    this.mode = reporterMode(options);
+    if (this.mode === 'list') return;
+    // The run arms the exit guard: a merge that fails before its verdict exits 3 too.
+    this.run = runOfThisProcess();
     // merge-reports has no global setup: its console is redacted here.
     if (this.mode === 'merge') installConsoleRedaction();
   }
@@ -53,7 +60,7 @@ export default class GateReporter implements Reporter {
   }
 
   async preprocess({ config, suite }: { config: FullConfig; suite: Suite }): Promise<void> {
-    if (this.mode !== 'test') return;
+    if (this.mode !== 'test' || !this.run) return;
     this.config = config;
     this.selected = suite.allTests().map(specRef);
     const projects = projectsFromArgv(process.argv);
@@ -64,14 +71,14 @@ export default class GateReporter implements Reporter {
         : selectionIsTheSuite(this.selected);
     // Only a shard needs its record in the report's metadata (for merge-reports); the HTML report embeds it too.
     if (!config.shard) return;
-    const run = currentRun();
+    const run = this.run;
     publishRecord(config.metadata, config.shard, () =>
       redactDeep({
         shard: config.shard,
         ...gateSettings(),
         projects,
         startedAt: run.startedAt,
-        services: [...run.services.values()],
+        services: run.serviceList(),
         setupProblems: run.setupProblems,
         drift: run.drift,
       }),
@@ -94,30 +101,39 @@ export default class GateReporter implements Reporter {
   }
 
   onError(error: TestError): void {
-    // Problems the harness already diagnosed (setup) are reported from the run state, not twice.
+    // Problems the harness already diagnosed (setup) are reported from the run, not twice.
     if (/^(PreflightError: )?preflight:/.test(error.message ?? '')) return;
-    // Playwright's own "No tests found" is the verdict's "no specs ran" (allowed in a partial run), not a run error.
-    if (/^(Error: )?No tests found/.test(error.message ?? '')) return;
+    if (isNoTestsFound(error.message ?? '')) return;
     this.runErrors.push(firstLine(error.message ?? error.value ?? 'unknown error'));
   }
 
   async onEnd(result: FullResult): Promise<void> {
-    if (this.mode === 'list') return;
+    if (!this.run) return;
     try {
-      await this.decide(result);
+      const judgement = judgeRun(await this.gather(this.run, result), redactDeep);
+      this.write(judgement);
+      this.judgement = judgement;
     } catch (error) {
       // A fault in the gate itself must never let the run look green.
-      this.verdict = { exitCode: 3, verdict: 'critical', strict: false, partial: false, warnings: [], criticalFailures: [], notRun: [], safetySkipped: [] };
-      this.consoleText = `\npreflight: the gate reporter failed, so the verdict is unknown: ${(error as Error).stack}\npreflight verdict: critical, exit code 3\n`;
+      this.judgement = judgeBrokenReporter(error as Error);
     } finally {
       this.listing?.cancel();
     }
   }
 
-  private async decide(result: FullResult): Promise<void> {
+  async onExit(): Promise<void> {
+    if (!this.run || !this.judgement) return;
+    // Printed here, after every other reporter has finished, so the verdict is the last line of the run.
+    process.stdout.write(this.judgement.consoleText);
+    this.run.verdictExitCode = this.judgement.exitCode;
+    process.exit(this.judgement.exitCode);
+  }
+
+  /** The run's facts: the specs' results, the gate's own record (or the shards'), and whether every @critical spec ran. */
+  private async gather(run: GateRun, result: FullResult) {
     const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
-    const runStatus = effectiveRunStatus(result.status);
-    const facts = this.mode === 'merge' ? mergedFacts(this.config?.metadata ?? {}) : runFacts(this.config?.shard ?? null);
+    const runStatus = run.statusForVerdict(result.status);
+    const facts = this.mode === 'merge' ? mergedFacts(this.config?.metadata ?? {}) : runFacts(run, this.config?.shard ?? null);
     const completeness: CriticalCompleteness = { missing: [], problems: facts.problems };
     // Completeness only matters for a run that went its way: an invalid setup or Ctrl+C is decided without it.
     if (runStatus !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {
@@ -132,51 +148,27 @@ export default class GateReporter implements Reporter {
         });
       } else completeness.problems.push(listed.problem);
     }
-    this.verdict = decideVerdict({
+    return {
       specs,
-      services: facts.services,
-      setupProblems: facts.setupProblems,
-      drift: facts.drift,
-      stoppedEarly: facts.stoppedEarly,
-      runErrors: this.runErrors,
       runStatus,
-      strict: facts.strict,
-      allowPartial: facts.allowPartial,
+      facts,
       completeness,
-    });
-    // Redacted once, here: verdict.json, summary.md and the step summary are all written from it.
-    const report = redactDeep(buildVerdictReport({
-      verdict: this.verdict,
-      specs,
-      services: facts.services,
-      startedAt: facts.startedAt ?? result.startTime.toISOString(),
+      runErrors: this.runErrors,
+      startedAt: result.startTime.toISOString(),
       endedAt: new Date(result.startTime.getTime() + result.duration).toISOString(),
-      runStatus,
-      shards: facts.shards,
       timing: { firstTestStartedAt: this.firstTestStartedAt?.toISOString(), lastTestEndedAt: this.lastTestEndedAt?.toISOString() },
-    }));
+      paths: this.paths,
+      logsWritten: fs.existsSync(this.paths.logs),
+    };
+  }
+
+  private write(judgement: RunJudgement): void {
     fs.mkdirSync(this.paths.dir, { recursive: true });
-    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(report, null, 2)}\n`);
-    const summary = formatSummaryMarkdown(report);
-    fs.writeFileSync(this.paths.summary, summary);
+    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(judgement.report, null, 2)}\n`);
+    fs.writeFileSync(this.paths.summary, judgement.summary);
     const { githubStepSummary } = ciEnvironment();
-    if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${summary}\n`);
-    this.consoleText = formatConsoleVerdict(this.verdict, facts.services, facts.setupProblems, this.paths);
+    if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${judgement.summary}\n`);
   }
-
-  async onExit(): Promise<void> {
-    if (this.mode === 'list' || !this.verdict) return;
-    // Printed here, after every other reporter has finished, so the verdict is the last line of the run.
-    process.stdout.write(this.consoleText);
-    currentRun().verdictExitCode = this.verdict.exitCode;
-    process.exit(this.verdict.exitCode);
-  }
-}
-
-/** When the spec's own body began: after its fixtures (the boot wait among them) were set up. */
-export function specBodyStartedAt(result: TestResult): Date {
-  const hooks = result.steps.find((step) => step.category === 'hook' && step.title === 'Before Hooks');
-  return hooks ? new Date(hooks.startTime.getTime() + hooks.duration) : result.startTime;
 }
 
 function toSpecResult(test: TestCase): SpecResult {

@@ -39,7 +39,10 @@ export function startSpecListing(options: { configFile?: string; projects: strin
       // Lowering priority is an optimisation only.
     }
   }
-  const settled = child.then((done): ListingResult => parseListing(String(done.all ?? ''), done.exitCode));
+  const settled = child.then(
+    (done): ListingResult => parseListing(String(done.all ?? ''), done.exitCode),
+    (error: Error): ListingResult => ({ ok: false, problem: `listing the specs (playwright test --list) could not run: ${error.message}` }),
+  );
 
   return {
     result: async (timeoutMs) => {
@@ -69,7 +72,14 @@ export function parseListing(output: string, exitCode: number | undefined): List
   const line = output.split('\n').find((text) => text.startsWith(LISTING_MARKER));
   const tail = output.trim().split('\n').slice(-5).join(' | ');
   if (!line) return { ok: false, problem: `listing the specs (playwright test --list) failed with exit code ${exitCode}: ${tail}` };
-  const listing = JSON.parse(line.slice(LISTING_MARKER.length)) as { specs: SpecRef[]; errors: string[] };
+  let listing: { specs: SpecRef[]; errors: string[] };
+  try {
+    listing = JSON.parse(line.slice(LISTING_MARKER.length));
+    if (!Array.isArray(listing.specs) || !Array.isArray(listing.errors)) throw new Error('no "specs" and "errors" lists');
+  } catch (error) {
+    // The promise is never to reject: what could not be read becomes the completeness check's problem.
+    return { ok: false, problem: `listing the specs (playwright test --list) printed a line it could not read (${(error as Error).message}): ${line.slice(0, 200)}` };
+  }
   if (listing.errors.length > 0) return { ok: false, problem: `listing the specs (playwright test --list) found errors: ${listing.errors.join('; ')}` };
   return { ok: true, specs: listing.specs };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import type { DriftFinding } from '../core/findings.ts';
-import { currentRun, type ServiceRecord, type SetupProblem } from '../gate/run-state.ts';
+import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
+import type { GateRun } from '../gate/gate-run.ts';
 import { missingShards } from '../verdict/completeness.ts';
 import { readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
 
@@ -18,12 +19,11 @@ export interface GateFacts {
   shards: string[];
 }
 
-/** A run or a shard: what global setup recorded in this process. */
-export function runFacts(shard: ShardRecord['shard']): GateFacts {
-  const run = currentRun();
+/** A run or a shard: what the gate recorded in this run. */
+export function runFacts(run: GateRun, shard: ShardRecord['shard']): GateFacts {
   return {
     ...gateSettings(),
-    services: [...run.services.values()],
+    services: run.serviceList(),
     setupProblems: run.setupProblems,
     drift: run.drift,
     stoppedEarly: run.stoppedEarly,

@@ -6,6 +6,7 @@ import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
+import type { RunIdentity } from './run-identity.ts';
 import { findPortHolders, portAnswers } from './port-holder.ts';
 
 export interface BootOutcome {
@@ -25,6 +26,8 @@ export interface Boot {
 export interface BootOptions {
   logDir: string;
   env?: NodeJS.ProcessEnv;
+  /** The run the services belong to: its marks let leftovers be recognised (harness/services/run-identity.ts). */
+  run?: RunIdentity;
   /** Called with each record as it changes, so the run state stays current. */
   onRecord?(record: ServiceRecord): void;
 }
@@ -61,10 +64,11 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     }
     let handle: RunningService;
     try {
-      handle = launchService(service, { logDir: options.logDir, env: options.env });
+      handle = await launchService(service, { logDir: options.logDir, env: options.env, run: options.run });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
-      const summary = `${service.name} could not be started: ${(error as Error).message}`;
+      const why = (error as Error).message;
+      const summary = why.startsWith(`${service.name} could not be started`) ? why : `${service.name} could not be started: ${why}`;
       record.failure = { summary, diagnosis: `${summary}\n  command: ${service.command}  (set by ${serviceVariable(service, 'CMD')})` };
       publish(record);
       return record;

@@ -4,6 +4,7 @@ import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from '../core/exit-info.ts';
 import type { RunningService } from './launch.ts';
+import { describeLeftover } from './run-identity.ts';
 import { groupMembers, procAvailable, residentKb, type ProcessEntry } from './process-table.ts';
 
 const CONTRACT_FIX = 'fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see docs/readiness-contract.md';
@@ -71,7 +72,12 @@ function describeHolders(holders: ProcessEntry[], port: number): string {
   if (holders.length === 0) {
     return `  the OS does not tell which process holds port ${port} (it may belong to another user, another network namespace, or this is not Linux)`;
   }
-  return holders.map((holder) => `  port ${port} is held by pid ${holder.pid}: ${holder.command}`).join('\n');
+  return holders
+    .map((holder) => {
+      const leftover = describeLeftover(holder.pid);
+      return `  port ${port} is held by pid ${holder.pid}: ${holder.command}${leftover ? `\n    ${leftover}` : ''}`;
+    })
+    .join('\n');
 }
 
 /** Something already answers on the service's port before preflight started anything. */

@@ -1,15 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { ServiceConfig } from '../config/load-config.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
+import { procAvailable } from './process-table.ts';
+import { newRunIdentity, RUN_ID_VAR, RUN_OWNER_VAR, SERVICE_TAG_VAR, type RunIdentity } from './run-identity.ts';
 import { ServiceLog } from './service-log.ts';
 import { killServiceTreeNow, terminateServiceTree, type ServiceTree } from './terminate.ts';
 
-/** Set in each service's environment (and so in all it starts), to find its whole tree at teardown. */
-export const SERVICE_TAG_VAR = 'PREFLIGHT_SERVICE_TAG';
+export { SERVICE_TAG_VAR };
 
 /** Grace period between SIGTERM and SIGKILL at teardown. */
 export const STOP_GRACE_MS = 3_000;
+
+/**
+ * How long a service's output may still arrive after its process exited: a descendant (a log forwarder) may keep
+ * the pipe open for ever, and the exit must still be reported.
+ */
+const OUTPUT_DRAIN_MS = 2_000;
+
+const WATCHDOG = fileURLToPath(new URL('./watchdog.mjs', import.meta.url));
 
 export interface RunningService {
   service: ServiceConfig;
@@ -18,22 +30,33 @@ export interface RunningService {
   spawnedAt: number;
   log: ServiceLog;
   tree: ServiceTree;
-  /** Settles when the process leader exits, however it exits. */
+  /** Settles when the process leader exited and its output is in the log, however it exits. */
   exited: Promise<ExitInfo>;
   exit?: ExitInfo;
   /** Stops the whole tree (graceful, then SIGKILL); notes in the log what it had to do. */
   stop(graceMs?: number): Promise<void>;
 }
 
+export interface LaunchOptions {
+  logDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** The run this service belongs to (harness/services/run-identity.ts); a new one if not given. */
+  run?: RunIdentity;
+}
+
 // Every service tree this runner started; killed whole if the runner exits with any of them still alive.
 const startedTrees = new Set<ServiceTree>();
 let exitHookInstalled = false;
 
-/** Starts a service's shell command in its own process group, its output going to its log. */
-export function launchService(service: ServiceConfig, options: { logDir: string; env?: NodeJS.ProcessEnv }): RunningService {
+/**
+ * Starts a service's shell command in its own process group, its output going to its log, with a watchdog that
+ * stops it if the runner dies. Rejects, saying why, when the command cannot even be spawned.
+ */
+export async function launchService(service: ServiceConfig, options: LaunchOptions): Promise<RunningService> {
   const log = new ServiceLog(options.logDir, service.name);
   log.note(`# preflight: ${service.name} started at ${new Date().toISOString()}, expected to serve ${service.url.origin}`);
   const tag = { name: SERVICE_TAG_VAR, value: `${service.name}-${randomUUID()}` };
+  const run = options.run ?? newRunIdentity();
   const spawnedAt = Date.now();
   const subprocess = execa({
     shell: true,
@@ -42,17 +65,25 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
     reject: false,
     buffer: false,
     stdin: 'ignore',
-    env: { ...options.env, [tag.name]: tag.value },
+    env: { ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
   })`${service.command}`;
-  subprocess.catch(() => {});
 
   if (subprocess.pid === undefined) {
-    throw new Error(`${service.name}: could not spawn "${service.command}"`);
+    // Spawning failed (E2BIG, EAGAIN, no shell): the reason is on the failed result.
+    const failed = await subprocess;
+    const why = (failed.cause as Error | undefined)?.message ?? failed.shortMessage ?? 'no reason given by the OS';
+    const message = `${service.name} could not be started: ${why}`;
+    log.note(`# preflight: ${message}`);
+    await log.close();
+    throw new Error(message);
   }
+  // Later failures are reported through `exited`; the result itself is not needed.
+  subprocess.catch(() => {});
   const pid = subprocess.pid;
   subprocess.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   const tree: ServiceTree = { pgid: pid, tag };
+  const watchdog = startWatchdog(tree);
 
   const handle: RunningService = {
     service,
@@ -60,12 +91,7 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
     spawnedAt,
     log,
     tree,
-    exited: new Promise<ExitInfo>((resolve) => {
-      subprocess.once('exit', (exitCode, signal) => {
-        handle.exit = { exitCode, signal, at: Date.now() };
-        resolve(handle.exit);
-      });
-    }),
+    exited: exitWithOutput(subprocess).then((exit) => (handle.exit = exit)),
     stop: async (graceMs = STOP_GRACE_MS) => {
       const result = await terminateServiceTree(tree, graceMs);
       if (result.killed.length) {
@@ -75,11 +101,58 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
         log.note(`# preflight: ${service.name}: pid ${result.survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${result.survivors.join(' ')}`);
       }
       startedTrees.delete(tree);
+      await stopWatchdog(watchdog);
     },
   };
   startedTrees.add(tree);
   installExitHook();
   return handle;
+}
+
+/** The leader's exit, reported once its output has drained ('close'), so a crash's last words are in the log. */
+function exitWithOutput(subprocess: ChildProcess): Promise<ExitInfo> {
+  return new Promise((resolve) => {
+    let exit: ExitInfo | undefined;
+    subprocess.once('close', (exitCode: number | null, signal: NodeJS.Signals | null) => resolve(exit ?? { exitCode, signal, at: Date.now() }));
+    subprocess.once('exit', (exitCode, signal) => {
+      exit = { exitCode, signal, at: Date.now() };
+      const settled = exit;
+      setTimeout(() => resolve(settled), OUTPUT_DRAIN_MS).unref();
+    });
+  });
+}
+
+/**
+ * A tiny process (harness/services/watchdog.mjs) whose stdin is a pipe from this runner: when the runner ends,
+ * even by SIGKILL, the pipe closes and the watchdog stops the service's tree. Linux only (it reads /proc).
+ */
+function startWatchdog(tree: ServiceTree): ChildProcess | undefined {
+  if (!procAvailable) return undefined;
+  const { [tree.tag.name]: _tag, ...env } = process.env;
+  const watchdog = spawn(process.execPath, [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(STOP_GRACE_MS)], {
+    detached: true, // not in the terminal's foreground group: Ctrl+C is for the runner
+    stdio: ['pipe', 'ignore', 'ignore'],
+    env,
+  });
+  watchdog.on('error', () => {}); // a watchdog that cannot start leaves the runner's own exit hook as the guard
+  watchdog.stdin?.on('error', () => {});
+  // Neither the watchdog nor its pipe keeps the runner alive.
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?(): void } | null)?.unref?.();
+  return watchdog;
+}
+
+/** After a teardown: the pipe's end tells the watchdog, which finds nothing left and exits. */
+async function stopWatchdog(watchdog: ChildProcess | undefined): Promise<void> {
+  if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null || watchdog.pid === undefined) return;
+  const gone = once(watchdog, 'exit').catch(() => undefined);
+  watchdog.ref(); // waited for now
+  watchdog.stdin?.end();
+  // Bounded: a watchdog is never worth a hung teardown.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS + 2_000)));
+  await Promise.race([gone, deadline]);
+  clearTimeout(timer);
 }
 
 /** Whatever happens to the runner, no service it started outlives it. */

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { groupMembers, isRunning, procAvailable, processesWithEnv } from './process-table.ts';
+import { carriesEnv, groupMembers, isRunning, procAvailable, processesWithEnv } from './process-table.ts';
 
 /** A service's whole process tree: its process group, and every process that inherited its tag. */
 export interface ServiceTree {
@@ -29,10 +29,32 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-/** Every running process of the tree, as far as the OS tells. */
+const carriesTag = (tree: ServiceTree, pid: number) => carriesEnv(pid, tree.tag.name, tree.tag.value);
+
+/**
+ * Whether the process group is the service's, so that signalling the group reaches only its processes: its leader
+ * (the service's shell) still carries the tag, or every member does. A group id is reused only once the group
+ * is empty, so such a group is the one the service started; a group shared with others is never signalled.
+ */
+function groupIsOurs(tree: ServiceTree): boolean {
+  if (!procAvailable) return true; // nothing to check with; the group id was the service's when it started
+  const members = groupMembers(tree.pgid);
+  if (members.length === 0) return false;
+  return (members.includes(tree.pgid) && carriesTag(tree, tree.pgid)) || members.every((pid) => carriesTag(tree, pid));
+}
+
+/** Every running process of the tree, as far as the OS tells: what carries its tag, and its group while the group is its own. */
 export function treeMembers(tree: ServiceTree): number[] {
   if (!procAvailable) return groupAlive(tree.pgid) ? [tree.pgid] : [];
-  return [...new Set([...groupMembers(tree.pgid), ...processesWithEnv(tree.tag.name, tree.tag.value)])];
+  const tagged = processesWithEnv(tree.tag.name, tree.tag.value);
+  return [...new Set([...tagged, ...(groupIsOurs(tree) ? groupMembers(tree.pgid) : [])])];
+}
+
+/** The pids that are still the tree's right now: a pid that exited meanwhile may already name another process. */
+function stillOurs(tree: ServiceTree, pids: number[]): number[] {
+  if (!procAvailable) return pids;
+  const group = groupIsOurs(tree) ? new Set(groupMembers(tree.pgid)) : new Set<number>();
+  return pids.filter((pid) => group.has(pid) || carriesTag(tree, pid));
 }
 
 function signal(target: number, sig: NodeJS.Signals): void {
@@ -43,18 +65,19 @@ function signal(target: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** Signals the group (while it is the service's) and each pid that is still the tree's, checked right before. */
 function signalTree(tree: ServiceTree, pids: number[], sig: NodeJS.Signals): void {
-  signal(-tree.pgid, sig);
+  if (groupIsOurs(tree)) signal(-tree.pgid, sig);
   // Those that left the group (setsid, daemons) get the signal one by one.
-  for (const pid of pids) signal(pid, sig);
+  for (const pid of stillOurs(tree, pids)) signal(pid, sig);
 }
 
 /** Polls until none of `pids` (and nothing of the group) runs, or the deadline; never a blind sleep. */
-async function waitUntilGone(tree: ServiceTree, pids: number[], ms: number): Promise<number[]> {
+async function waitUntilGone(tree: ServiceTree, pids: number[], ms: number, group: boolean): Promise<number[]> {
   const deadline = performance.now() + ms;
   for (;;) {
     const alive = procAvailable
-      ? [...new Set([...pids.filter(isRunning), ...groupMembers(tree.pgid)])]
+      ? [...new Set([...pids.filter(isRunning), ...(group ? groupMembers(tree.pgid) : [])])]
       : groupAlive(tree.pgid) ? [tree.pgid] : [];
     if (alive.length === 0 || performance.now() >= deadline) return alive;
     await delay(POLL_MS);
@@ -63,19 +86,44 @@ async function waitUntilGone(tree: ServiceTree, pids: number[], ms: number): Pro
 
 /**
  * Stops a service and everything it started: SIGTERM to the whole tree, a grace period for all of it to exit,
- * then SIGKILL for whatever is left, so a service that ignores SIGTERM cannot hang the run.
+ * then SIGKILL for whatever is left, so a service that ignores SIGTERM cannot hang the run. Before it says the
+ * tree is gone it looks through every process once more: a daemon born during the teardown (setsid) is found too.
  */
 export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000): Promise<TerminationResult> {
-  const members = treeMembers(tree);
+  let members = treeMembers(tree);
   if (members.length === 0) return { killed: [], survivors: [] };
+  // Whether the group is waited for as a whole: only while it is the service's own.
+  const group = groupIsOurs(tree);
   signalTree(tree, members, 'SIGTERM');
-  const stubborn = await waitUntilGone(tree, members, graceMs);
-  if (stubborn.length === 0) return { killed: [], survivors: [] };
+  const graceEnds = performance.now() + graceMs;
+  let stubborn: number[];
+  for (;;) {
+    stubborn = await waitUntilGone(tree, members, graceEnds - performance.now(), group);
+    if (stubborn.length) break;
+    // The poll sees only known pids and the group: one full look for what was born meanwhile, out of the group.
+    const born = treeMembers(tree);
+    if (born.length === 0) return { killed: [], survivors: [] };
+    if (performance.now() >= graceEnds) {
+      stubborn = born;
+      break;
+    }
+    for (const pid of stillOurs(tree, born)) signal(pid, 'SIGTERM');
+    members = born;
+  }
   // Look again: the tree may have started processes during the grace period.
   const remaining = [...new Set([...stubborn, ...treeMembers(tree)])];
-  signalTree(tree, remaining, 'SIGKILL');
-  const survivors = await waitUntilGone(tree, remaining, AFTER_KILL_MS);
-  return { killed: remaining, survivors };
+  // Re-checked now, after the grace period: a pid that exited meanwhile and was reused is never killed.
+  const killed = stillOurs(tree, remaining);
+  if (killed.length === 0) return { killed: [], survivors: [] };
+  const killEnds = performance.now() + AFTER_KILL_MS;
+  signalTree(tree, killed, 'SIGKILL');
+  for (;;) {
+    const survivors = await waitUntilGone(tree, killed, killEnds - performance.now(), group);
+    const born = survivors.length ? [] : stillOurs(tree, treeMembers(tree));
+    if (born.length === 0 || performance.now() >= killEnds) return { killed, survivors: [...survivors, ...born] };
+    for (const pid of born) signal(pid, 'SIGKILL');
+    killed.push(...born);
+  }
 }
 
 /** Last resort when the runner exits: synchronous, so it works inside process.on('exit'). */

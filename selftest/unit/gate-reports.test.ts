@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandLineMayFilter, isShardedRun, projectsFromArgv } from '../../harness/reporter/command-line.ts';
+import { commandLineMayFilter, isShardedRun, projectsFromArgv } from '../../harness/gate/playwright-private.ts';
 import { LISTING_MARKER } from '../../harness/reporter/critical-spec-lister.ts';
 import { parseListing } from '../../harness/reporter/spec-listing.ts';
 import { readRecords, publishRecord, type ShardRecord } from '../../harness/reporter/shard-record.ts';

@@ -1,0 +1,50 @@
+import { procAvailable, readProcess, readStat } from '../services/process-table.ts';
+import { findPreflightProcesses, SERVICE_TAG_VAR, type PreflightProcess } from '../services/run-identity.ts';
+import { terminateServiceTree } from '../services/terminate.ts';
+
+export const summary = 'stop the services earlier preflight runs left running (only those; never a process preflight did not start)';
+
+const USAGE = 'usage: npx preflight cleanup\n  stops every process that carries the marks of a preflight run whose runner is gone (docs/architecture.md "Leftovers and cleanup")';
+
+/**
+ * `npx preflight cleanup`: stops the leftovers of earlier runs. A process counts only when its environment carries
+ * preflight's marks (harness/services/run-identity.ts) and its run's runner no longer runs: a process preflight did
+ * not start, or one of a run still going on, is never touched.
+ */
+export async function run(args: string[]): Promise<number> {
+  if (args.length > 0) {
+    console.error(`preflight cleanup: unexpected argument ${args[0]}\n${USAGE}`);
+    return 3;
+  }
+  if (!procAvailable) {
+    console.error('preflight cleanup: this OS does not tell processes\' environments (/proc), so preflight cannot tell its own processes from others; nothing was stopped.');
+    return 3;
+  }
+  const found = findPreflightProcesses();
+  const live = found.filter((entry) => !entry.leftover);
+  const leftovers = found.filter((entry) => entry.leftover);
+  const liveNote = live.length ? ` (${live.length} process${live.length === 1 ? '' : 'es'} of a run still going on left alone)` : '';
+  if (leftovers.length === 0) {
+    console.log(`preflight cleanup: no leftovers of earlier preflight runs${liveNote}.`);
+    return 0;
+  }
+
+  // Each service's tree at once: SIGTERM, its grace period, then SIGKILL for what still carries its tag.
+  const trees = new Map<string, PreflightProcess[]>();
+  for (const entry of leftovers) trees.set(entry.tag, [...(trees.get(entry.tag) ?? []), entry]);
+  const survivors: number[] = [];
+  for (const entry of leftovers) console.log(`stopping pid ${entry.pid} (${entry.service} of run ${entry.runId}): ${readProcess(entry.pid)?.command ?? '(gone)'}`);
+  await Promise.all(
+    [...trees.entries()].map(async ([tag, members]) => {
+      const pgid = readStat(members[0]!.pid)?.pgid ?? members[0]!.pid;
+      const result = await terminateServiceTree({ pgid, tag: { name: SERVICE_TAG_VAR, value: tag } });
+      survivors.push(...result.survivors);
+    }),
+  );
+  if (survivors.length) {
+    console.error(`preflight cleanup: pid ${survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${survivors.join(' ')}`);
+    return 3;
+  }
+  console.log(`preflight cleanup: stopped ${leftovers.length} leftover process${leftovers.length === 1 ? '' : 'es'} of earlier preflight runs${liveNote}.`);
+  return 0;
+}

@@ -1,0 +1,45 @@
+import type { DriftFinding } from '../core/findings.ts';
+import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
+import { newRunIdentity, type RunIdentity } from '../services/run-identity.ts';
+import type { BootOutcome } from '../services/boot.ts';
+
+/** The gate once it started: the boot of every service, and how to stop it. */
+export interface GateStart {
+  /** Settles once every service is ready, or as soon as one fails. */
+  outcome: Promise<BootOutcome>;
+  teardown(): Promise<void>;
+}
+
+/**
+ * One run of the gate: everything the runner learns between the configuration and the exit code. Owned by the
+ * runner process (harness/gate/runner-process.ts holds it); every stage of harness/gate/pipeline.ts gets it as
+ * an argument. Workers never see it: they ask the boot channel.
+ */
+export class GateRun {
+  readonly startedAt = new Date().toISOString();
+  /** Marks every service of this run carries, so its leftovers can be told apart (harness/services/run-identity.ts). */
+  readonly identity: RunIdentity = newRunIdentity();
+  readonly services = new Map<string, ServiceRecord>();
+  readonly setupProblems: SetupProblem[] = [];
+  /** Configuration drift found before boot (harness/drift): critical and warning findings. */
+  readonly drift: DriftFinding[] = [];
+  /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
+  stoppedEarly?: string;
+  /** The exit code the gate reporter decided; unset until it has (the exit guard reads it). */
+  verdictExitCode?: number;
+  /** The gate start, begun once: by playwright.config.ts while Playwright loads the specs, or by global setup. */
+  start?: Promise<GateStart>;
+
+  record(service: ServiceRecord): void {
+    this.services.set(service.name, service);
+  }
+
+  serviceList(): ServiceRecord[] {
+    return [...this.services.values()];
+  }
+
+  /** Playwright's run status as the verdict must see it: an early stop by the harness is a failure, not an interruption. */
+  statusForVerdict<T extends string>(status: T): T | 'failed' {
+    return status === 'interrupted' && this.stoppedEarly ? 'failed' : status;
+  }
+}
