@@ -16,6 +16,7 @@ import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 import { buildVerdictReport } from './verdict-report.ts';
+import { htmlReportFolder, writeHtmlVerdict } from './html-verdict.ts';
 
 /** `test`: a run (or one shard); `merge`: `npx playwright merge-reports`; `list`: `--list`, where there is no verdict. */
 type Mode = 'test' | 'merge' | 'list';
@@ -161,7 +162,9 @@ export default class GateReporter implements Reporter {
     fs.writeFileSync(this.paths.summary, summary);
     const { githubStepSummary } = ciEnvironment();
     if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${summary}\n`);
-    this.consoleText = formatConsoleVerdict(this.verdict, facts.services, facts.setupProblems, this.paths);
+    // Extras around the verdict (docs/html-report.md): each returns a problem to print and never changes the verdict.
+    const notes = [writeHtmlVerdict(this.config && htmlReportFolder(this.config), report, result.startTime)].filter(Boolean);
+    this.consoleText = notes.map((note) => `\n${note}`).join('') + formatConsoleVerdict(this.verdict, facts.services, facts.setupProblems, this.paths);
   }
 
   async onExit(): Promise<void> {
