@@ -17,6 +17,7 @@ import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 import { buildVerdictReport } from './verdict-report.ts';
 import { htmlReportFolder, writeHtmlVerdict } from './html-verdict.ts';
+import { evidenceFromAttachments } from '../browser-evidence/evidence.ts';
 
 /** `test`: a run (or one shard); `merge`: `npx playwright merge-reports`; `list`: `--list`, where there is no verdict. */
 type Mode = 'test' | 'merge' | 'list';
@@ -197,6 +198,7 @@ function toSpecResult(test: TestCase): SpecResult {
       where.project === PRODUCTION_PROJECT
         ? [...test.annotations, ...(last?.annotations ?? [])].find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description
         : undefined,
+    browserEvidence: last && evidenceFromAttachments(last.attachments),
   };
 }
 
