@@ -6,41 +6,39 @@ const PERMISSION_MARK = '[preflight:permission-denied]';
 
 /**
  * Runs in every page before its own scripts: reports denied permission requests (microphone, camera, location,
- * notifications) on the console with PERMISSION_MARK, since Playwright has no event for them. Serialized as is.
+ * notifications) on the console with PERMISSION_MARK, since Playwright has no event for them. Plain JavaScript in a
+ * string: a transpiled function would carry the transpiler's helpers into the page.
  */
-function reportDeniedPermissions(mark: string): void {
-  const report = (what: string, why: string) => console.debug(`${mark} ${what}: ${why}`);
+const REPORT_DENIED_PERMISSIONS = `(() => {
+  const report = (what, why) => console.debug(${JSON.stringify(PERMISSION_MARK)} + ' ' + what + ': ' + why);
   const media = navigator.mediaDevices;
-  if (media?.getUserMedia) {
+  if (media && media.getUserMedia) {
     const getUserMedia = media.getUserMedia.bind(media);
-    media.getUserMedia = (constraints?: MediaStreamConstraints) =>
-      getUserMedia(constraints).catch((error: DOMException) => {
-        if (error?.name === 'NotAllowedError' || error?.name === 'SecurityError') {
-          report(`getUserMedia(${Object.keys(constraints ?? {}).join('+')})`, `${error.name}: ${error.message}`);
-        }
-        throw error;
-      });
+    media.getUserMedia = (constraints) => getUserMedia(constraints).catch((error) => {
+      if (error && (error.name === 'NotAllowedError' || error.name === 'SecurityError')) {
+        report('getUserMedia(' + Object.keys(constraints || {}).join('+') + ')', error.name + ': ' + error.message);
+      }
+      throw error;
+    });
   }
   const geo = navigator.geolocation;
   if (geo) {
-    for (const name of ['getCurrentPosition', 'watchPosition'] as const) {
-      const original = geo[name].bind(geo) as (ok: PositionCallback, fail?: PositionErrorCallback | null, options?: PositionOptions) => number;
-      (geo as any)[name] = (ok: PositionCallback, fail?: PositionErrorCallback | null, options?: PositionOptions) =>
-        original(ok, (error) => {
-          if (error.code === error.PERMISSION_DENIED) report(`geolocation.${name}`, error.message || 'permission denied');
-          fail?.(error);
-        }, options);
+    for (const name of ['getCurrentPosition', 'watchPosition']) {
+      const original = geo[name].bind(geo);
+      geo[name] = (ok, fail, options) => original(ok, (error) => {
+        if (error.code === error.PERMISSION_DENIED) report('geolocation.' + name, error.message || 'permission denied');
+        if (fail) fail(error);
+      }, options);
     }
   }
   if (typeof Notification !== 'undefined' && Notification.requestPermission) {
     const request = Notification.requestPermission.bind(Notification);
-    Notification.requestPermission = ((callback?: NotificationPermissionCallback) =>
-      request(callback).then((permission) => {
-        if (permission === 'denied') report('Notification.requestPermission', 'denied');
-        return permission;
-      })) as typeof Notification.requestPermission;
+    Notification.requestPermission = (callback) => request(callback).then((permission) => {
+      if (permission === 'denied') report('Notification.requestPermission', 'denied');
+      return permission;
+    });
   }
-}
+})();`;
 
 /** Collects what the browser of one spec saw that a person would call broken, for its own origins only. */
 export class BrowserEvidenceCollector {
@@ -80,7 +78,7 @@ export class BrowserEvidenceCollector {
       if (failure === 'net::ERR_ABORTED' || !this.isOwn(request.url())) return;
       this.add('failed request', `${failure} ${request.method()} ${request.url()}`);
     });
-    await context.addInitScript(reportDeniedPermissions, PERMISSION_MARK);
+    await context.addInitScript({ content: REPORT_DENIED_PERMISSIONS });
   }
 
   private onConsole(message: ConsoleMessage): void {
