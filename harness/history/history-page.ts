@@ -7,6 +7,7 @@ const PAD = 28;
 const VERDICT_COLOR: Record<string, string> = { pass: '#1a7f37', warnings: '#d4a72c', strict: '#bc4c00', critical: '#cf222e', interrupted: '#8c959f' };
 
 const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const day = (iso: string) => escape(iso.replace('T', ' ').slice(0, 16));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 /** One line plot: a value per run (undefined: no value that run), y from 0 to the largest value. */
@@ -52,8 +53,8 @@ export function renderHistoryPage(records: HistoryRecord[], warnings: string[], 
     items.length ? `<h2>${escape(title)}</h2><ul data-testid="${testId}">${items.map((item) => `<li>${escape(item)}</li>`).join('')}</ul>` : '';
   return [
     '<!doctype html><html><head><meta charset="utf-8"><title>preflight history</title>',
-    '<style>body{font-family:system-ui,sans-serif;margin:24px;color:#1f2328}figure{margin:12px 0}figcaption{font-size:13px;margin-bottom:2px}</style></head><body>',
-    `<h1>preflight history: ${records.length} run${records.length === 1 ? '' : 's'}${records.length ? `, ${escape(records[0].endedAt)} to ${escape(records.at(-1)!.endedAt)}` : ''}</h1>`,
+    '<style>body{font-family:system-ui,sans-serif;margin:24px;color:#1f2328}figure{margin:12px 0}figcaption{font-size:13px;margin-bottom:2px}h1{font-size:20px}</style></head><body>',
+    `<h1>preflight history: ${records.length} run${records.length === 1 ? '' : 's'}${records.length ? `, ${day(records[0].endedAt)} to ${day(records.at(-1)!.endedAt)} (UTC)` : ''}</h1>`,
     list('Warnings', warnings, 'history-warnings'),
     list('Skipped lines', problems, 'history-problems'),
     verdictStrip(records),
