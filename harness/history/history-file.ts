@@ -96,3 +96,14 @@ export function readHistory(file: string): HistoryRead {
   }
   return { records, problems };
 }
+
+/** The gate's one call: builds and appends this run's record; returns a problem to print, never throws. */
+export function recordRun(build: () => HistoryRecord, file = historyFile()): string | undefined {
+  let record: HistoryRecord;
+  try {
+    record = build();
+  } catch (error) {
+    return `preflight: this run was not recorded in the history ${file}: ${(error as Error).message}. The verdict is unchanged.`;
+  }
+  return appendRecord(file, record);
+}

@@ -18,7 +18,7 @@ import { formatSummaryMarkdown } from './summary-markdown.ts';
 import { buildVerdictReport } from './verdict-report.ts';
 import { htmlReportFolder, writeHtmlVerdict } from './html-verdict.ts';
 import { evidenceFromAttachments } from '../browser-evidence/evidence.ts';
-import { appendRecord, historyFile } from '../history/history-file.ts';
+import { recordRun } from '../history/history-file.ts';
 import { buildHistoryRecord } from '../history/history-record.ts';
 
 /** `test`: a run (or one shard); `merge`: `npx playwright merge-reports`; `list`: `--list`, where there is no verdict. */
@@ -169,7 +169,7 @@ export default class GateReporter implements Reporter {
     const notes = [
       writeHtmlVerdict(this.config && htmlReportFolder(this.config), report, result.startTime),
       // One record per whole run: a shard's part is recorded by the merge.
-      this.config?.shard ? undefined : appendRecord(historyFile(), buildHistoryRecord(report, this.suite?.allTests() ?? [])),
+      this.config?.shard ? undefined : recordRun(() => buildHistoryRecord(report, this.suite?.allTests() ?? [])),
     ].filter(Boolean);
     this.consoleText = notes.map((note) => `\n${note}`).join('') + formatConsoleVerdict(this.verdict, facts.services, facts.setupProblems, this.paths);
   }
