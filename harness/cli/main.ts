@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<Command>> = {
   doctor: () => import('./doctor.ts'),
   health: () => import('./health.ts'),
   cleanup: () => import('./cleanup.ts'),
+  history: () => import('./history.ts'),
 };
 
 function usage(): string {

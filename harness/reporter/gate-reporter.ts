@@ -22,6 +22,10 @@ import { publishRecord, readRecords } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
 import { gateSettings, mergedFacts, runFacts } from './verdict-inputs.ts';
+import { htmlReportFolder, writeHtmlVerdict } from './html-verdict.ts';
+import { evidenceFromAttachments } from '../browser-evidence/evidence.ts';
+import { recordRun } from '../history/history-file.ts';
+import { buildHistoryRecord } from '../history/history-record.ts';
 
 const LISTING_TIMEOUT_MS = 60_000;
 
@@ -111,8 +115,8 @@ export default class GateReporter implements Reporter {
     if (!this.run) return;
     try {
       const judgement = judgeRun(await this.gather(this.run, result), redactDeep);
-      this.write(judgement);
-      this.judgement = judgement;
+      const notes = this.write(judgement, result.startTime);
+      this.judgement = { exitCode: judgement.exitCode, consoleText: notes + judgement.consoleText };
     } catch (error) {
       // A fault in the gate itself must never let the run look green.
       this.judgement = judgeBrokenReporter(error as Error);
@@ -162,12 +166,19 @@ export default class GateReporter implements Reporter {
     };
   }
 
-  private write(judgement: RunJudgement): void {
+  private write(judgement: RunJudgement, startTime: Date): string {
     fs.mkdirSync(this.paths.dir, { recursive: true });
     fs.writeFileSync(this.paths.verdict, `${JSON.stringify(judgement.report, null, 2)}\n`);
     fs.writeFileSync(this.paths.summary, judgement.summary);
     const { githubStepSummary } = ciEnvironment();
     if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${judgement.summary}\n`);
+    // Extras around the verdict (docs/html-report.md): each returns a problem to print and never changes the verdict.
+    const notes = [
+      writeHtmlVerdict(this.config && htmlReportFolder(this.config), judgement.report, startTime),
+      // One record per whole run: a shard's part is recorded by the merge.
+      this.config?.shard ? undefined : recordRun(() => buildHistoryRecord(judgement.report, this.suite?.allTests() ?? [])),
+    ].filter(Boolean);
+    return notes.map((note) => `\n${note}`).join('');
   }
 }
 
@@ -186,6 +197,7 @@ function toSpecResult(test: TestCase): SpecResult {
       where.project === PRODUCTION_PROJECT
         ? [...test.annotations, ...(last?.annotations ?? [])].find((annotation) => annotation.type === SAFETY_SKIP_ANNOTATION)?.description
         : undefined,
+    browserEvidence: last && evidenceFromAttachments(last.attachments),
   };
 }
 

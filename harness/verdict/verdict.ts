@@ -1,6 +1,7 @@
 import { CRITICAL_TAG, type Finding, type VerdictName } from '../core/findings.ts';
 import type { DriftFinding } from '../core/findings.ts';
 import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
+import { evidenceReason, type BrowserEvidence } from '../browser-evidence/evidence.ts';
 
 
 export type SpecOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
@@ -17,6 +18,8 @@ export interface SpecResult {
   error?: string;
   /** Why the harness skipped it for safety (SAFETY_SKIP_ANNOTATION), if it did. */
   safetySkip?: string;
+  /** What its browser saw (harness/browser-evidence), if anything. */
+  browserEvidence?: BrowserEvidence;
 }
 
 export type RunStatus = 'passed' | 'failed' | 'timedout' | 'interrupted';
@@ -126,6 +129,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
       warnings.push(specFinding(spec, `non-critical spec ${failed}`));
     } else if (spec.outcome === 'flaky') {
       warnings.push(specFinding(spec, 'flaky: passed only on retry'));
+    }
+    // A failed spec already fails; one that passed while its browser saw errors is a warning, or critical if it says so.
+    const seen = spec.browserEvidence;
+    if (seen && seen.severity !== 'ignore' && (spec.outcome === 'expected' || spec.outcome === 'flaky')) {
+      (seen.severity === 'critical' ? critical : warnings).push(specFinding(spec, evidenceReason(seen)));
     }
   }
 

@@ -49,6 +49,8 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
     PREFLIGHT_BACKEND_URL: backendUrl,
     PREFLIGHT_FRONTEND_URL: frontendUrl,
     DEMO_DATA_DIR: path.join(reportsDir, 'demo-data'),
+    // Each gate its own history, not the project's (docs/history.md).
+    PREFLIGHT_HISTORY_FILE: path.join(reportsDir, 'history.jsonl'),
     [GATE_MARK_VAR]: randomUUID(),
     ...extra,
   };

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFile, readHistory } from '../history/history-file.ts';
+import { renderHistoryPage } from '../history/history-page.ts';
+import type { HistoryRecord } from '../history/history-record.ts';
+import { DEFAULT_SETTINGS, findRegressions, WINDOW } from '../history/regressions.ts';
+import { reportPaths } from '../reporter/report-paths.ts';
+
+export const summary = 'the last runs, and what got slower or flaky: npx preflight history [--last <n>] [--threshold <percent>] [--out <file>]';
+
+const USAGE = `usage: npx preflight history [--last <n>] [--threshold <percent>] [--out <file>]
+  --last <n>             how many runs to print (default 10)
+  --threshold <percent>  how much slower than the median of the ${WINDOW} runs before counts as a regression (default ${DEFAULT_SETTINGS.threshold * 100})
+  --out <file>           the HTML page with the plots (default reports/history.html)
+the history file: PREFLIGHT_HISTORY_FILE, default .preflight/history.jsonl (docs/history.md)
+exit codes: 0 nothing regressed, 1 a regression or a spec flaky in 2 of the last ${WINDOW} runs, 3 bad usage or a file that is no history`;
+
+interface Options {
+  last: number;
+  threshold: number;
+  out: string;
+}
+
+function parseArgs(args: string[]): Options | { problem: string } {
+  const options: Options = { last: 10, threshold: DEFAULT_SETTINGS.threshold, out: path.join(reportPaths().dir, 'history.html') };
+  for (let i = 0; i < args.length; i++) {
+    const [name, inline] = args[i].split('=', 2);
+    const value = inline ?? args[++i];
+    if (value === undefined) return { problem: `${name} needs a value` };
+    if (name === '--last' && /^\d+$/.test(value) && Number(value) > 0) options.last = Number(value);
+    else if (name === '--threshold' && /^\d+(\.\d+)?%?$/.test(value)) options.threshold = Number(value.replace('%', '')) / 100;
+    else if (name === '--out') options.out = path.resolve(value);
+    else return { problem: `unknown option or bad value: ${name} ${value}` };
+  }
+  return options;
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
+
+function table(records: HistoryRecord[]): string {
+  const services = [...new Set(records.flatMap((run) => run.services.map((s) => s.name)))];
+  const header = ['ended (UTC)', 'verdict', 'exit', 'duration', ...services.map((s) => `${s} ready`), 'flaky', 'commit'];
+  const rows = records.map((run) => [
+    run.endedAt.replace('T', ' ').slice(0, 19),
+    run.verdict + (run.partial ? ' (partial)' : ''),
+    String(run.exitCode),
+    secs(run.durationMs),
+    ...services.map((name) => {
+      const service = run.services.find((s) => s.name === name);
+      return service ? (service.ready ? secs(service.msToReady) : 'not ready') : '-';
+    }),
+    String(run.flaky.length),
+    run.commit?.slice(0, 7) ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => pad(cell, widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** `npx preflight history`: the last runs, regressions against the median of the runs before, and the HTML page. */
+export async function run(args: string[]): Promise<number> {
+  const options = parseArgs(args);
+  if ('problem' in options) {
+    console.error(`preflight history: ${options.problem}\n${USAGE}`);
+    return 3;
+  }
+  const file = historyFile();
+  const history = readHistory(file);
+  if (history.unusable) {
+    console.error(`preflight history: ${history.unusable}`);
+    return 3;
+  }
+  for (const problem of history.problems) console.error(`preflight history: warning: ${problem}`);
+  const { records } = history;
+  if (records.length === 0) {
+    console.log(`preflight history: no run recorded yet in ${file}. Every gate run (npx playwright test) adds one.`);
+    return 0;
+  }
+  const warnings = findRegressions(records, { ...DEFAULT_SETTINGS, threshold: options.threshold });
+  const shown = records.slice(-options.last);
+  console.log(`preflight history: ${records.length} run${records.length === 1 ? '' : 's'} in ${path.relative(process.cwd(), file) || file} (the last ${shown.length}):`);
+  console.log(table(shown));
+  try {
+    fs.mkdirSync(path.dirname(options.out), { recursive: true });
+    fs.writeFileSync(options.out, renderHistoryPage(records, warnings, history.problems));
+    console.log(`plots: ${path.relative(process.cwd(), options.out) || options.out}`);
+  } catch (error) {
+    console.error(
+      `preflight history: could not write the HTML page ${options.out}: ${(error as Error).message}. ` +
+        'Make the reports folder writable, or pass --out <file> (or PREFLIGHT_REPORTS_DIR) to write it elsewhere.',
+    );
+  }
+  if (warnings.length === 0) {
+    console.log('preflight history: nothing regressed, exit code 0');
+    return 0;
+  }
+  console.log(`Warnings:\n${warnings.map((w) => `  - ${w}`).join('\n')}`);
+  console.log('preflight history: warnings, exit code 1');
+  return 1;
+}
