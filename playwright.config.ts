@@ -4,7 +4,7 @@ import { ciEnvironment } from './harness/config/ci-environment.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
 import { isShardedRun } from './harness/reporter/command-line.ts';
-import { reportPaths } from './harness/reporter/report-paths.ts';
+import { claimReportsFolderOrExit, reportPaths } from './harness/reporter/report-paths.ts';
 import { isTestRunnerProcess } from './harness/gate/early-start.ts';
 import { startGate } from './harness/gate/gate-start.ts';
 
@@ -13,6 +13,9 @@ const loaded = loadConfig();
 const preflight = loaded.ok ? loaded.config : defaultConfig();
 const paths = reportPaths();
 const browser = chooseChromium(preflight.chromiumPath);
+
+// Playwright empties html/ and test-results/ as the run begins: the reports folder must be preflight's (docs/safety.md).
+if (isTestRunnerProcess(process.argv, process.env) || process.argv.includes('merge-reports')) claimReportsFolderOrExit(paths);
 
 // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it,
 // and reports what went wrong if it could not start.
