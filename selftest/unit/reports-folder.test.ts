@@ -34,3 +34,14 @@ describe('reports folder', () => {
     assert.match(reportsFolderProblem(old, '/elsewhere', '/nohome') ?? '', /did not make \(it holds "notes\.txt"\)/);
   });
 });
+
+describe('suggested commands', () => {
+  it('quote a path a shell would read as more than a path', async () => {
+    const { shellQuote } = await import('../../harness/reporter/console-verdict.ts');
+    const { execFileSync } = await import('node:child_process');
+    assert.equal(shellQuote('reports/html'), 'reports/html');
+    for (const nasty of ['/tmp/a b/$(touch pwned)/html', "it's `x`; rm -rf ~"]) {
+      assert.equal(execFileSync('sh', ['-c', `printf %s ${shellQuote(nasty)}`], { encoding: 'utf8' }), nasty, 'the shell reads back the path itself');
+    }
+  });
+});
