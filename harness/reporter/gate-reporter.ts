@@ -6,7 +6,8 @@ import { reportPaths, type ReportPaths } from './report-paths.ts';
 import { installConsoleRedaction, redactDeep } from '../secrets/redact.ts';
 import { currentRun, effectiveRunStatus } from '../gate/run-state.ts';
 import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
-import { SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
+import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
+import { WRITE_BLOCKED_ANNOTATION } from '../production/write-guard.ts';
 import { decideVerdict, type CriticalCompleteness, type SpecResult, type Verdict } from '../verdict/verdict.ts';
 import { commandLineMayFilter, projectsFromArgv } from './command-line.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
@@ -183,11 +184,13 @@ function toSpecResult(test: TestCase): SpecResult {
   const last = test.results.at(-1);
   const error = last?.errors[0]?.message ?? last?.error?.message;
   const { tags, ...where } = specRef(test);
+  // A write to production the guard blocked is critical whatever the spec's tags, and its finding names the request.
+  const blockedWrite = where.project === PRODUCTION_PROJECT ? last?.annotations.find((annotation) => annotation.type === WRITE_BLOCKED_ANNOTATION)?.description : undefined;
   return {
     ...where,
-    tags,
+    tags: blockedWrite ? [...new Set([...tags, CRITICAL_TAG])] : tags,
     outcome: test.outcome(),
-    error: error ? firstLine(stripAnsi(error)) : undefined,
+    error: blockedWrite ?? (error ? firstLine(stripAnsi(error)) : undefined),
     // Declared annotations live on the test, those added while it ran (a runtime skip) on its result. The harness
     // makes a safety skip only on the production project: anywhere else the annotation cannot excuse a critical skip.
     safetySkip:
