@@ -19,8 +19,16 @@ const looksSecret = (value: string) => value.trim().length >= MIN_SECRET_LENGTH 
 // any value changes (a variable set, removed or given another value), not only when the number of variables does.
 const cache = new WeakMap<object, { signature: string; values: string[]; forms: string[] }>();
 
+// Secrets that are not in the environment: a password given on the command line (`preflight health https://u:p@h`).
+const declared = new Set<string>();
+
+/** Hides `value` (and its encoded forms) from everything this process redacts from now on. */
+export function treatAsSecret(value: string): void {
+  if (looksSecret(value)) declared.add(value);
+}
+
 function secretsOf(env: NodeJS.ProcessEnv) {
-  const signature = Object.entries(env).map(([name, value]) => `${name}=${value}`).join('\0');
+  const signature = [...declared, ...Object.entries(env).map(([name, value]) => `${name}=${value}`)].join('\0');
   const cached = cache.get(env);
   if (cached?.signature === signature) return cached;
   const values = findSecretValues(env);
@@ -55,7 +63,7 @@ function findSecretValues(env: NodeJS.ProcessEnv): string[] {
       for (const part of password !== undefined ? [password, safeDecode(password)] : [user, safeDecode(user)]) if (looksSecret(part)) found.push(part);
     }
   }
-  return [...new Set(found)].sort((a, b) => b.length - a.length);
+  return [...new Set([...found, ...declared])].sort((a, b) => b.length - a.length);
 }
 
 /** The raw value and how programs print it: JSON-escaped, URL-encoded (both space styles), base64. */
