@@ -3,7 +3,7 @@ import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromiu
 import { ciEnvironment } from './harness/config/ci-environment.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
-import { reportPaths } from './harness/reporter/report-paths.ts';
+import { claimReportsFolderOrExit, reportPaths } from './harness/reporter/report-paths.ts';
 import { isShardedRun, isTestRunnerProcess } from './harness/gate/playwright-private.ts';
 import { startGate } from './harness/gate/pipeline.ts';
 import { runOfThisProcess } from './harness/gate/runner-process.ts';
@@ -13,6 +13,9 @@ const loaded = loadConfig();
 const preflight = loaded.ok ? loaded.config : defaultConfig();
 const paths = reportPaths();
 const browser = chooseChromium(preflight.chromiumPath);
+
+// Playwright empties html/ and test-results/ as the run begins: the reports folder must be preflight's (docs/safety.md).
+if (isTestRunnerProcess(process.argv, process.env) || process.argv.includes('merge-reports')) claimReportsFolderOrExit(paths);
 
 // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it,
 // and reports what went wrong if it could not start.

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
 import { describeProbe, probeReadiness } from '../readiness/probe.ts';
+import { installConsoleRedaction, treatAsSecret } from '../secrets/redact.ts';
 
 export const summary = 'check one readiness contract: npx preflight health <url> [--timeout <ms>]';
 
@@ -13,6 +14,8 @@ const STATE_NAME: Record<ReadinessVerdict['state'], string> = { ready: 'ready', 
 
 /** `npx preflight health <url>`: one probe of the readiness contract, interpreted by the one module that interprets it. */
 export async function run(args: string[]): Promise<number> {
+  // A URL's credentials (https://user:pass@host, https://token@host) never reach the console, in any form.
+  installConsoleRedaction();
   const parsed = parseArgs(args);
   if ('problem' in parsed) {
     console.error(`preflight health: ${parsed.problem}\n${USAGE}`);
@@ -78,6 +81,9 @@ function parseArgs(args: string[]): { url: URL; timeoutMs: number } | { problem:
   } catch {
     return { problem: `not a URL: ${JSON.stringify(target)} (e.g. http://127.0.0.1:3001)` };
   }
+  // The password; or the user name when it stands alone (https://TOKEN@host is a token).
+  const credential = url.password || url.username;
+  if (credential) [credential, decodeURIComponent(credential)].forEach(treatAsSecret);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `expected an http:// or https:// URL, got ${JSON.stringify(target)}` };
   if (url.pathname === '/' && !url.search) {
     const loaded = loadConfig();

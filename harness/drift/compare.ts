@@ -1,7 +1,7 @@
 import { describeExpectation, meets } from './expectation.ts';
 import { isInvariant, type DriftRule, type DriftSource, type EqualityRule, type InvariantRule } from './rules.ts';
 import type { DriftFinding } from '../core/findings.ts';
-import { readStatements, type Statement } from './statements.ts';
+import { readStatements, shown, type Statement } from './statements.ts';
 
 /** How one statement fares under its rule. */
 export type RowStatus = 'truth' | 'agree' | 'differs' | 'holds' | 'violates' | 'condition' | 'problem' | 'n/a';
@@ -54,11 +54,11 @@ function checkEquality(rule: EqualityRule, root: string): RuleOutcome {
       } else if (statement.value === reference!.value) {
         rows.push({ fact: rule.fact, source, statement, status: 'agree' });
       } else {
-        rows.push({ fact: rule.fact, source, statement, status: 'differs', expected: truth?.value, note: `${where(reference!)} says ${reference!.value}` });
+        rows.push({ fact: rule.fact, source, statement, status: 'differs', expected: truth?.value, note: `${where(reference!)} says ${shown(reference!)}` });
         findings.push({
           fact: rule.fact,
           severity: rule.severity,
-          reason: `${where(statement)} says ${statement.value}, but ${where(reference!)}${truth ? ' (source of truth)' : ''} says ${reference!.value}`,
+          reason: `${where(statement)} says ${shown(statement)}, but ${where(reference!)}${truth ? ' (source of truth)' : ''} says ${shown(reference!)}`,
           file: statement.file,
           line: statement.line,
         });
@@ -110,7 +110,7 @@ function checkInvariant(rule: InvariantRule, root: string): RuleOutcome {
         findings.push({
           fact: rule.fact,
           severity: rule.severity,
-          reason: `${where(statement)} says ${statement.value}, ${must}${rule.why ? ` (${rule.why})` : ''}`,
+          reason: `${where(statement)} says ${shown(statement)}, ${must}${rule.why ? ` (${rule.why})` : ''}`,
           file: statement.file,
           line: statement.line,
         });

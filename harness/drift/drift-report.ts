@@ -3,6 +3,7 @@ import type { ReportPaths } from '../reporter/report-paths.ts';
 import { where } from './compare.ts';
 import type { DriftCheck } from './check-drift.ts';
 import { formatDriftMarkdown } from './drift-table.ts';
+import { shown } from './statements.ts';
 
 /** Writes reports/drift.md (the table) and reports/drift.json (the findings and every row). */
 export function writeDriftReport(check: DriftCheck, paths: Pick<ReportPaths, 'dir' | 'driftTable' | 'driftJson'>): void {
@@ -20,7 +21,7 @@ export function writeDriftReport(check: DriftCheck, paths: Pick<ReportPaths, 'di
         source: where(row.statement),
         file: row.statement.file,
         line: row.statement.line,
-        value: row.statement.value,
+        value: shown(row.statement),
         status: row.status,
         note: row.note,
       })),

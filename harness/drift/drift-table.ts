@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { where, type DriftRow } from './compare.ts';
 import type { DriftCheck } from './check-drift.ts';
+import { shown } from './statements.ts';
 
 const STATUS: Record<DriftRow['status'], (row: DriftRow) => string> = {
   truth: (row) => `${row.note}`,
@@ -26,7 +27,7 @@ export function tableRows(check: DriftCheck): TableRow[] {
     outcome.rows.map((row) => ({
       fact: `${row.fact}${outcome.rule.severity === 'warning' ? ' (warning)' : ''}`,
       source: where(row.statement),
-      value: row.statement.value ?? '-',
+      value: shown(row.statement) ?? '-',
       status: STATUS[row.status](row),
       ok: !['differs', 'violates', 'problem'].includes(row.status),
     })),

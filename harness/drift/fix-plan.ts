@@ -5,6 +5,7 @@ import type { DriftCheck } from './check-drift.ts';
 import type { DriftSource } from './rules.ts';
 import { resolveSourceFile, statementsInText } from './statements.ts';
 import { writeUrlPart } from './url-part.ts';
+import { shownValue } from './secret-value.ts';
 
 /** Bring one drifted value back to what its rule says. */
 export interface Fix {
@@ -50,7 +51,7 @@ export function applyFix(text: string, fix: Fix): { text: string } | { refused: 
   const next = text.slice(0, statement.slot.start) + rendered + text.slice(statement.slot.end);
   const after = statementsInText(fix.source, next);
   if (after.length !== statements.length || after[fix.index]?.value !== fix.to) {
-    return { refused: `the rewritten file would not read back as ${fix.to} (${after[0]?.problem?.message ?? 'value changed meaning'})` };
+    return { refused: `the rewritten file would not read back as ${shownValue(fix.source, fix.to)} (${after[0]?.problem?.message ?? 'value changed meaning'})` };
   }
   return { text: next };
 }
@@ -92,11 +93,14 @@ export function planFixes(check: DriftCheck): FixPlan {
 export function formatFixPlan(plan: FixPlan): string {
   const lines: string[] = [];
   for (const change of plan.changes) {
-    for (const fix of change.applied) lines.push(`${fix.where}  ${fix.fact}: ${fix.from} -> ${fix.to}`);
+    // A secret is shown as its fingerprint in the plan too, also inside the changed lines.
+    const hide = (line: string) =>
+      change.applied.reduce((text, fix) => [fix.from, fix.to].reduce((out, value) => out.split(value).join(shownValue(fix.source, value)), text), line);
+    for (const fix of change.applied) lines.push(`${fix.where}  ${fix.fact}: ${shownValue(fix.source, fix.from)} -> ${shownValue(fix.source, fix.to)}`);
     const before = change.before.split('\n');
     const after = change.after.split('\n');
     before.forEach((line, i) => {
-      if (line !== after[i]) lines.push(`  ${change.file}:${i + 1}`, `  - ${line}`, `  + ${after[i]}`);
+      if (line !== after[i]) lines.push(`  ${change.file}:${i + 1}`, `  - ${hide(line)}`, `  + ${hide(after[i]!)}`);
     });
   }
   for (const item of plan.unfixable) lines.push(`not fixed: ${item.where}  ${item.fact}: ${item.reason}`);

@@ -6,6 +6,7 @@ import { describePath, extractStructuredPath } from './extractors/structured-pat
 import { extractRegex } from './extractors/text-regex.ts';
 import type { DriftSource } from './rules.ts';
 import { readUrlPart } from './url-part.ts';
+import { shownValue } from './secret-value.ts';
 
 export type StatementProblem = 'missing-file' | 'unparseable' | 'absent' | 'not-a-url';
 
@@ -20,6 +21,8 @@ export interface Statement {
   raw?: string;
   /** The value compared: `raw`, or its port/host. */
   value?: string;
+  /** The value as tables and messages show it: a secret's fingerprint (./secret-value.ts), else the value. */
+  shown?: string;
   problem?: { kind: StatementProblem; message: string };
   slot?: ValueSlot;
 }
@@ -51,10 +54,10 @@ export function statementsInText(source: DriftSource, text: string): Statement[]
   }
   return slots.map((slot, index) => {
     const statement: Statement = { file: source.file, index, line: lineAt(text, slot.start), raw: slot.raw, slot };
-    if (!source.take) return { ...statement, value: slot.raw };
+    if (!source.take) return { ...statement, value: slot.raw, shown: shownValue(source, slot.raw) };
     const value = readUrlPart(slot.raw, source.take);
     if (value === undefined) return { ...statement, problem: { kind: 'not-a-url', message: `${JSON.stringify(slot.raw)} is not a URL with a host` } };
-    return { ...statement, value };
+    return { ...statement, value, shown: shownValue(source, value) };
   });
 }
 
@@ -75,3 +78,6 @@ export function readStatements(source: DriftSource, root: string): Statement[] {
   }
   return statementsInText(source, text);
 }
+
+/** What to print for a statement's value: never a secret (see `shown`). */
+export const shown = (statement: Statement): string | undefined => statement.shown ?? statement.value;

@@ -8,6 +8,9 @@ import { partialNotice } from './verdict-report.ts';
 
 const relative = (file: string) => path.relative(process.cwd(), file) || '.';
 
+/** A path as a POSIX shell reads it back unchanged: pasting a suggested command never runs what is in a folder name. */
+export const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
 /** What to run next: only commands that can help with what failed. */
 function nextSteps(verdict: Verdict, setupProblems: SetupProblem[], paths: ReportPaths, logsWritten: boolean): string[] {
   if (setupProblems.length > 0) return ['Next: fix what the diagnosis above names, then run `npx playwright test` again.'];
@@ -15,8 +18,8 @@ function nextSteps(verdict: Verdict, setupProblems: SetupProblem[], paths: Repor
   if (verdict.criticalFailures.some((finding) => /^a @critical spec (did not run|was skipped)/.test(finding.reason))) {
     steps.push('Next: run the whole suite (drop the filter), or set PREFLIGHT_ALLOW_PARTIAL=true for a deliberate partial run, which is not a gate.');
   }
-  const logs = logsWritten ? `   (services' logs: ${relative(paths.logs)}/)` : '';
-  steps.push(`Next: npx playwright show-report ${relative(paths.html)}${logs}`);
+  const logs = logsWritten ? `   (services' logs: ${shellQuote(`${relative(paths.logs)}/`)})` : '';
+  steps.push(`Next: npx playwright show-report ${shellQuote(relative(paths.html))}${logs}`);
   return steps;
 }
 

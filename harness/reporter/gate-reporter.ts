@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ciEnvironment } from '../config/ci-environment.ts';
-import { SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
+import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
+import { WRITE_BLOCKED_ANNOTATION } from '../production/write-guard.ts';
 import type { GateRun } from '../gate/gate-run.ts';
 import {
   commandLineMayFilter,
@@ -186,11 +187,13 @@ function toSpecResult(test: TestCase): SpecResult {
   const last = test.results.at(-1);
   const error = last?.errors[0]?.message ?? last?.error?.message;
   const { tags, ...where } = specRef(test);
+  // A write to production the guard blocked is critical whatever the spec's tags, and its finding names the request.
+  const blockedWrite = where.project === PRODUCTION_PROJECT ? last?.annotations.find((annotation) => annotation.type === WRITE_BLOCKED_ANNOTATION)?.description : undefined;
   return {
     ...where,
-    tags,
+    tags: blockedWrite ? [...new Set([...tags, CRITICAL_TAG])] : tags,
     outcome: test.outcome(),
-    error: error ? firstLine(stripAnsi(error)) : undefined,
+    error: blockedWrite ?? (error ? firstLine(stripAnsi(error)) : undefined),
     // Declared annotations live on the test, those added while it ran (a runtime skip) on its result. The harness
     // makes a safety skip only on the production project: anywhere else the annotation cannot excuse a critical skip.
     safetySkip:

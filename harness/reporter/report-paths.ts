@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../core/project-root.ts';
 
@@ -21,3 +23,65 @@ export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = proces
 }
 
 export type ReportPaths = ReturnType<typeof reportPaths>;
+
+/** The file that marks a reports folder as preflight's: only such a folder (or an empty or new one) is written. */
+export const REPORTS_MARKER = '.preflight-reports';
+
+// What preflight itself puts in a reports folder: one holding only these (made before the marker existed) is adopted.
+const OWN_ENTRIES = (paths: ReportPaths) => new Set([REPORTS_MARKER, ...Object.values(paths).filter((entry) => entry !== paths.dir).map((entry) => path.basename(entry))]);
+
+/**
+ * Why the reports folder must not be used, or undefined. Playwright empties html/ and test-results/ inside it and
+ * preflight overwrites verdict.json and the rest, so the folder must be one preflight made: never `.`, `..`, the
+ * project root or a folder above it, `/`, the home folder, nor a folder holding anything else.
+ */
+export function reportsFolderProblem(paths: ReportPaths, root = PROJECT_ROOT, home = os.homedir()): string | undefined {
+  const { dir } = paths;
+  const contains = (outer: string, inner: string) => inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+  if (dir === path.parse(dir).root) return 'the file system root';
+  if (contains(dir, root)) return dir === root ? 'the project root' : 'a folder that holds the project';
+  if (contains(dir, home)) return dir === home ? 'the home folder' : 'a folder that holds the home folder';
+  let entries: string[];
+  try {
+    if (!fs.statSync(dir).isDirectory()) return 'a file, not a folder';
+    entries = fs.readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `not readable (${(error as NodeJS.ErrnoException).code})`;
+  }
+  if (entries.includes(REPORTS_MARKER)) return undefined;
+  const own = OWN_ENTRIES(paths);
+  const foreign = entries.filter((entry) => !own.has(entry));
+  if (foreign.length) return `a folder preflight did not make (it holds ${foreign.slice(0, 3).map((entry) => JSON.stringify(entry)).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''})`;
+  return undefined;
+}
+
+/**
+ * Before anything runs: refuses a reports folder preflight must not write into (the diagnosis, for exit 3), or
+ * makes it and marks it as preflight's.
+ */
+export function claimReportsFolder(paths: ReportPaths, env: NodeJS.ProcessEnv = process.env): { ok: true } | { ok: false; diagnosis: string } {
+  const problem = reportsFolderProblem(paths);
+  if (problem) {
+    const given = env.PREFLIGHT_REPORTS_DIR ? `PREFLIGHT_REPORTS_DIR=${JSON.stringify(env.PREFLIGHT_REPORTS_DIR)}` : 'the default reports/';
+    return {
+      ok: false,
+      diagnosis:
+        `preflight: refusing to write reports into ${JSON.stringify(paths.dir)} (${given}): it is ${problem}; nothing was run.\n` +
+        `  why: a run empties html/ and test-results/ in its reports folder and overwrites verdict.json, so it writes only into a folder it made (marked by ${REPORTS_MARKER}) or an empty one.\n` +
+        '  fix: set PREFLIGHT_REPORTS_DIR to a new or empty folder (e.g. PREFLIGHT_REPORTS_DIR=reports), or unset it to use reports/ in the project.',
+    };
+  }
+  fs.mkdirSync(paths.dir, { recursive: true });
+  const marker = path.join(paths.dir, REPORTS_MARKER);
+  if (!fs.existsSync(marker)) fs.writeFileSync(marker, 'This folder holds preflight reports; preflight empties and rewrites what is in it (docs/safety.md).\n');
+  return { ok: true };
+}
+
+/** For playwright.config.ts in the runner: refuses (exit 3, before Playwright empties anything) or claims the folder. */
+export function claimReportsFolderOrExit(paths: ReportPaths): void {
+  const claim = claimReportsFolder(paths);
+  if (claim.ok) return;
+  process.stderr.write(`${claim.diagnosis}\npreflight verdict: critical, exit code 3\n`);
+  process.exit(3);
+}

@@ -1,6 +1,8 @@
 /**
  * Secrets never reach logs, reports or the console: the values of environment variables whose names look
- * secret are replaced with [redacted]. The one place that decides what a secret is and how it is hidden.
+ * secret, and the credentials of URLs, are replaced with [redacted], in every form a program may print them
+ * (raw, JSON-escaped, URL-encoded, base64 as in `Authorization: Basic`). The one place that decides what a
+ * secret is and how it is hidden; docs/safety.md describes it.
  */
 export const REDACTED = '[redacted]';
 
@@ -11,47 +13,113 @@ export const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH/i;
 const MIN_SECRET_LENGTH = 4;
 const NOT_SECRET = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', 'none', 'undefined']);
 
-// Redaction runs on every console write and log line: the secret list is kept per environment, and made anew
-// when variables are added (dotenv loading .env) or removed.
-const cache = new WeakMap<object, { size: number; values: string[] }>();
+const looksSecret = (value: string) => value.trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(value.trim().toLowerCase());
+
+// Redaction runs on every console write and log chunk: the secrets are kept per environment and found anew when
+// any value changes (a variable set, removed or given another value), not only when the number of variables does.
+const cache = new WeakMap<object, { signature: string; values: string[]; forms: string[] }>();
+
+// Secrets that are not in the environment: a password given on the command line (`preflight health https://u:p@h`).
+const declared = new Set<string>();
+
+/** Hides `value` (and its encoded forms) from everything this process redacts from now on. */
+export function treatAsSecret(value: string): void {
+  if (looksSecret(value)) declared.add(value);
+}
+
+function secretsOf(env: NodeJS.ProcessEnv) {
+  const signature = [...declared, ...Object.entries(env).map(([name, value]) => `${name}=${value}`)].join('\0');
+  const cached = cache.get(env);
+  if (cached?.signature === signature) return cached;
+  const values = findSecretValues(env);
+  const forms = [...new Set(values.flatMap(encodedForms))].sort((a, b) => b.length - a.length);
+  const entry = { signature, values, forms };
+  cache.set(env, entry);
+  return entry;
+}
 
 /** The secret values of `env`, longest first (so a secret containing another is hidden whole). */
 export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  const size = Object.keys(env).length;
-  const cached = cache.get(env);
-  if (cached?.size === size) return cached.values;
-  const values = findSecretValues(env);
-  cache.set(env, { size, values });
-  return values;
+  return secretsOf(env).values;
+}
+
+/** Every form of every secret that a program may print, longest first: what the stream redaction must see whole. */
+export function secretForms(env: NodeJS.ProcessEnv = process.env): string[] {
+  return secretsOf(env).forms;
 }
 
 function findSecretValues(env: NodeJS.ProcessEnv): string[] {
-  const entries = Object.entries(env).filter(
-    (entry): entry is [string, string] =>
-      SECRET_NAME.test(entry[0]) && typeof entry[1] === 'string' && looksSecret(entry[1]),
-  );
-  return [...new Set(entries.map(([, value]) => value.trim()))].sort((a, b) => b.length - a.length);
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value !== 'string') continue;
+    if (SECRET_NAME.test(name) && looksSecret(value)) {
+      found.push(value.trim());
+      // A multi-line value (a PEM key) is also hidden line by line, wherever a program prints it re-wrapped.
+      for (const line of value.split(/\r?\n/)) if (line !== value && looksSecret(line) && !/^-----(BEGIN|END) /.test(line.trim())) found.push(line.trim());
+    }
+    // The credentials of a URL in any variable (DATABASE_URL=postgres://app:pw@db/x) are secrets too.
+    for (const match of value.matchAll(URL_USERINFO)) {
+      const [user, password] = [match[2]!, match[3]];
+      for (const part of password !== undefined ? [password, safeDecode(password)] : [user, safeDecode(user)]) if (looksSecret(part)) found.push(part);
+    }
+  }
+  return [...new Set([...found, ...declared])].sort((a, b) => b.length - a.length);
 }
+
+/** The raw value and how programs print it: JSON-escaped, URL-encoded (both space styles), base64. */
+function encodedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const url = encodeURIComponent(value);
+  const lines = value.split(/\r?\n/);
+  return [value, json, json.replace(/\//g, '\\/'), url, url.replace(/%20/g, '+'), Buffer.from(value).toString('base64'), lines.join('\r\n'), lines.join('\n')]
+    .filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
 
 // `NAME=value` written out in text (a start command, a URL's query): the value goes when the name looks secret.
 const ASSIGNMENT = /\b([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s'"&;]+)/g;
 
-// The password of a URL (`postgres://app:pw@db/x`).
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi;
+// A URL's userinfo: `scheme://user:password@` (group 3 the password) or `scheme://token@` (username only).
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@"'<>]+)(?::([^\s@/"'<>]*))?@/gi;
 
-const looksSecret = (value: string) => value.trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(value.trim().toLowerCase());
+// Header values that carry credentials, written as `Name: value`, `"name": "value"` or HAR/trace `{"name": .., "value": ..}`.
+const CREDENTIAL_HEADER = '(?:proxy-)?authorization|cookie|set-cookie|x-api-key';
+const HEADER_LINE = new RegExp(`\\b(${CREDENTIAL_HEADER})(\\\\?["']?\\s*[:=]\\s*\\\\?["']?)([^\\r\\n"'\\\\]+)`, 'gi');
+const HEADER_PAIR = new RegExp(`("name"\\s*:\\s*"(?:${CREDENTIAL_HEADER})"\\s*,\\s*"value"\\s*:\\s*")((?:\\\\.|[^"\\\\])*)"`, 'gi');
 
-/** `text` with every secret value replaced by [redacted]: the environment's, and those assigned in the text itself. */
+// Base64 long enough to hide a secret (Basic auth's `user:password`): decoded, and hidden when it holds one.
+const BASE64 = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+
+/** `text` with every secret value replaced by [redacted]: the environment's, and those written in the text itself. */
 export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  const { values, forms } = secretsOf(env);
   let result = text;
-  for (const secret of secretValues(env)) {
-    if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+  for (const form of forms) {
+    if (result.includes(form)) result = result.split(form).join(REDACTED);
+  }
+  if (values.length) {
+    result = result.replace(BASE64, (token) => {
+      const decoded = Buffer.from(token, 'base64').toString('utf8');
+      return values.some((secret) => decoded.includes(secret)) ? REDACTED : token;
+    });
   }
   return result
     .replace(ASSIGNMENT, (whole, name: string, value: string) =>
       SECRET_NAME.test(name) && looksSecret(value.replace(/^["']|["']$/g, '')) && value !== REDACTED ? `${name}=${REDACTED}` : whole,
     )
-    .replace(URL_CREDENTIALS, (_whole, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+    .replace(HEADER_PAIR, (_whole, head: string) => `${head}${REDACTED}"`)
+    .replace(HEADER_LINE, (whole, name: string, separator: string, value: string) => (value.startsWith(REDACTED) ? whole : `${name}${separator}${REDACTED}`))
+    .replace(URL_USERINFO, (whole, scheme: string, user: string, password: string | undefined) => {
+      if (password === undefined) return user === REDACTED ? whole : `${scheme}${REDACTED}@`;
+      return password === REDACTED || password === '' ? whole : `${scheme}${user}:${REDACTED}@`;
+    });
 }
 
 /** A copy of `value` (JSON-like: strings, arrays, plain objects) with every string redacted. */
@@ -62,6 +130,35 @@ export function redactDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, env)])) as T;
   }
   return value;
+}
+
+/**
+ * How much of `text` can be redacted and written now when more may follow: up to the last line end that no
+ * (possibly unfinished) secret crosses. A multi-line secret (a PEM key) is held back until it arrived whole.
+ */
+export function settledLength(text: string, env: NodeJS.ProcessEnv = process.env): number {
+  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  let cut = text.lastIndexOf('\n') + 1;
+  for (let moved = true; moved && cut > 0; ) {
+    moved = false;
+    for (const form of secretForms(env)) {
+      // A whole occurrence that crosses the cut, or the start of one that has not arrived whole yet.
+      const at = text.indexOf(form, Math.max(0, cut - form.length + 1));
+      if (at >= 0 && at < cut && at + form.length > cut) {
+        cut = lineStart(at);
+        moved = true;
+        continue;
+      }
+      for (let start = text.indexOf(form[0]!, Math.max(0, text.length - form.length + 1)); start >= 0 && start < cut; start = text.indexOf(form[0]!, start + 1)) {
+        if (form.startsWith(text.slice(start))) {
+          cut = lineStart(start);
+          moved = true;
+          break;
+        }
+      }
+    }
+  }
+  return cut;
 }
 
 const installed = Symbol.for('preflight.console-redaction');

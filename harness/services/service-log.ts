@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { redact } from '../secrets/redact.ts';
+import { redact, settledLength } from '../secrets/redact.ts';
 
 /**
  * A service's output: written whole to reports/logs/<service>.log, its last lines kept for diagnoses.
- * Written line by line, each line redacted, so a secret split across two chunks is still hidden.
+ * Redacted as a stream, not line by line: output is held back until no secret (a multi-line PEM key, one split
+ * across chunks) can cross what is written, then redacted whole.
  */
 export class ServiceLog {
   readonly file: string;
@@ -29,27 +30,34 @@ export class ServiceLog {
   }
 
   write(chunk: Buffer | string): void {
-    const parts = (this.partial + chunk.toString()).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    for (const line of parts) this.note(line);
+    this.partial += chunk.toString();
+    const settled = settledLength(this.partial);
+    if (settled === 0) return;
+    const text = this.partial.slice(0, settled);
+    this.partial = this.partial.slice(settled);
+    this.emit(text);
   }
 
   /** A whole line: the service's own, or one of preflight's (starting with "# preflight:"). */
   note(line: string): void {
+    this.emit(`${line}\n`);
+  }
+
+  private emit(text: string): void {
     if (this.closed) return;
-    const safe = redact(line);
-    this.stream.write(`${safe}\n`);
-    this.lines.push(safe);
-    if (this.lines.length > this.keepLines) this.lines.shift();
+    const safe = redact(text).replace(/\r?\n$/, '').split(/\r?\n/);
+    this.stream.write(`${safe.join('\n')}\n`);
+    this.lines.push(...safe);
+    if (this.lines.length > this.keepLines) this.lines.splice(0, this.lines.length - this.keepLines);
   }
 
   tail(count = 20): string[] {
-    const lines = this.partial ? [...this.lines, redact(this.partial)] : this.lines;
+    const lines = this.partial ? [...this.lines, ...redact(this.partial).split(/\r?\n/).filter((line, index, all) => line || index < all.length - 1)] : this.lines;
     return lines.slice(-count);
   }
 
   close(): Promise<void> {
-    if (this.partial) this.note(this.partial);
+    if (this.partial) this.emit(this.partial);
     this.partial = '';
     this.closed ??= new Promise<void>((resolve) => this.stream.end(resolve));
     return this.closed;

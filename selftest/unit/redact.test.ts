@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { redact, redactDeep, REDACTED, secretValues } from '../../harness/secrets/redact.ts';
+import { redact, redactDeep, REDACTED, secretValues, settledLength } from '../../harness/secrets/redact.ts';
 
 const env = {
   API_TOKEN: 'tok_123456',
@@ -47,5 +47,45 @@ describe('redact: secrets written out in text', () => {
     assert.equal(redact('https://x.test/cb?auth_token=zzzz9999&page=2', {}), 'https://x.test/cb?auth_token=[redacted]&page=2');
     assert.equal(redact('FEATURE_KEY=on DEBUG_AUTH=true', {}), 'FEATURE_KEY=on DEBUG_AUTH=true', 'flag words are not secrets');
     assert.equal(redact('connecting to postgres://app:s3cr3t-pw@127.0.0.1:5432/demo', {}), 'connecting to postgres://app:[redacted]@127.0.0.1:5432/demo');
+  });
+});
+
+describe('redact: every form a secret is printed in', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----';
+  const secrets = { SIGNING_KEY: pem, API_TOKEN: 'tok-"quoted"\\slash', DB_PASSWORD: 'p@ss word/1', DATABASE_URL: 'postgres://app:db-pw-4242@db:5432/x' };
+
+  it('hides a multi-line value whole, JSON-escaped, and line by line', () => {
+    assert.equal(redact(`key:\n${pem}\nend`, secrets), `key:\n${REDACTED}\nend`);
+    assert.equal(redact(JSON.stringify({ key: pem }), secrets), `{"key":"${REDACTED}"}`);
+    assert.doesNotMatch(redact('line MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', secrets), /MIIEvQ/);
+  });
+
+  it('hides JSON-escaped, URL-encoded and base64 forms, and credentials of URLs in any variable', () => {
+    for (const text of [JSON.stringify(secrets.API_TOKEN), encodeURIComponent(secrets.DB_PASSWORD), 'p%40ss+word%2F1', Buffer.from(secrets.API_TOKEN).toString('base64'), 'db-pw-4242']) {
+      assert.doesNotMatch(redact(`x ${text} y`, secrets), /tok-|p@ss|p%40ss|db-pw|dG9r/, text);
+    }
+    const basic = `Authorization: Basic ${Buffer.from('someone:p@ss word/1').toString('base64')}`;
+    assert.equal(redact(basic, {}), `Authorization: ${REDACTED}`, 'the header name alone hides it');
+    assert.equal(redact(`basic=${Buffer.from('someone:p@ss word/1').toString('base64')}`, secrets), `basic=${REDACTED}`, 'decoded, it holds a secret');
+  });
+
+  it('hides username-only userinfo, and the values of Authorization, Cookie and Set-Cookie headers', () => {
+    assert.equal(redact('GET https://ghp_tok3n@git.example/x', {}), `GET https://${REDACTED}@git.example/x`);
+    assert.equal(redact('Cookie: session=abc123; theme=dark\nnext', {}), `Cookie: ${REDACTED}\nnext`);
+    assert.equal(redact('{"set-cookie":"sid=zzz; HttpOnly"}', {}), `{"set-cookie":"${REDACTED}"}`);
+    assert.equal(redact('[{"name":"Authorization","value":"Bearer eyJ.abc.def"}]', {}), `[{"name":"Authorization","value":"${REDACTED}"}]`);
+  });
+
+  it('sees a changed value although the number of variables stayed the same', () => {
+    const env: NodeJS.ProcessEnv = { API_TOKEN: 'first-value' };
+    assert.equal(redact('first-value', env), REDACTED);
+    env.API_TOKEN = 'second-value';
+    assert.equal(redact('second-value first-value', env), `${REDACTED} first-value`);
+  });
+
+  it('holds back a stream until a multi-line secret arrived whole', () => {
+    const head = `ok line\n${pem.slice(0, 40)}`;
+    const cut = settledLength(head, secrets);
+    assert.equal(head.slice(0, cut), 'ok line\n');
   });
 });

@@ -1,0 +1,70 @@
+// Attacks on the reports folder, as a careless user would make them: every one is refused with exit 3 before
+// anything runs, and nothing around the project is deleted or overwritten. Run in a copy of the project.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { execa } from 'execa';
+import { copyProject } from '../support/project-copy.ts';
+import { gateEnvironment } from '../support/run-gate.ts';
+
+/** Files a user keeps where a careless PREFLIGHT_REPORTS_DIR points: html/ and test-results/ (Playwright empties those), verdict.json. */
+function plantUserFiles(dir: string): () => void {
+  const files = { 'html/index.html': 'my site', 'test-results/notes.txt': 'my notes', 'verdict.json': '{"mine":true}' };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return () => {
+    for (const [file, text] of Object.entries(files)) assert.equal(fs.readFileSync(path.join(dir, file), 'utf8'), text, `${file} in ${dir} is untouched`);
+  };
+}
+
+describe('the reports folder must be one preflight made', () => {
+  let copy: { parent: string; root: string };
+  before(async () => {
+    copy = await copyProject();
+  });
+
+  const gate = async (reportsDir: string, extra: Record<string, string> = {}) => {
+    const { env } = await gateEnvironment({ PREFLIGHT_REPORTS_DIR: reportsDir, ...extra });
+    return execa('npx', ['playwright', 'test'], { cwd: copy.root, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 120_000 });
+  };
+
+  for (const [given, where, why] of [
+    ['..', () => copy.parent, /it is a folder that holds the project/],
+    ['.', () => copy.root, /it is the project root/],
+    ['/', () => undefined, /it is the file system root/],
+  ] as const) {
+    it(`refuses PREFLIGHT_REPORTS_DIR=${given} with exit 3 before anything runs, naming the variable and the fix`, async () => {
+      const dir = where();
+      const untouched = dir ? plantUserFiles(dir) : () => {};
+      const run = await gate(given);
+      assert.equal(run.exitCode, 3, run.all);
+      assert.match(run.all ?? '', new RegExp(`refusing to write reports into .*\\(PREFLIGHT_REPORTS_DIR="${given.replace(/\./g, '\\.')}"\\)`));
+      assert.match(run.all ?? '', why);
+      assert.match(run.all ?? '', /fix: set PREFLIGHT_REPORTS_DIR to a new or empty folder/);
+      assert.doesNotMatch(run.all ?? '', /Running \d+ test/, 'no spec ran');
+      untouched();
+    });
+  }
+
+  it('refuses the home folder and a folder with foreign content; adopts a new one and marks it', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'preflight-home-'));
+    const untouchedHome = plantUserFiles(home);
+    const atHome = await gate(home, { HOME: home });
+    assert.equal(atHome.exitCode, 3, atHome.all);
+    assert.match(atHome.all ?? '', /it is the home folder/);
+    untouchedHome();
+
+    const foreign = mkdtempSync(path.join(tmpdir(), 'preflight-foreign-'));
+    const untouched = plantUserFiles(foreign);
+    fs.writeFileSync(path.join(foreign, 'thesis.tex'), 'mine');
+    const run = await gate(foreign);
+    assert.equal(run.exitCode, 3, run.all);
+    assert.match(run.all ?? '', /it is a folder preflight did not make \(it holds "thesis\.tex"\)/);
+    untouched();
+  });
+});
