@@ -6,7 +6,8 @@ import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
-import { findPortHolders, portAnswers } from './port-holder.ts';
+import { findPortHolders } from '../platform/index.ts';
+import { portAnswers } from './port-holder.ts';
 
 export interface BootOutcome {
   ok: boolean;

@@ -3,7 +3,8 @@ import { execa } from 'execa';
 import type { ServiceConfig } from '../config/load-config.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
 import { ServiceLog } from './service-log.ts';
-import { killServiceTreeNow, terminateServiceTree, type ServiceTree } from './terminate.ts';
+import { killServiceTreeNow, terminateServiceTree } from '../platform/index.ts';
+import type { ServiceTree } from './terminate.ts';
 
 /** Set in each service's environment (and so in all it starts), to find its whole tree at teardown. */
 export const SERVICE_TAG_VAR = 'PREFLIGHT_SERVICE_TAG';
