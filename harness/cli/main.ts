@@ -5,6 +5,7 @@ const commands: Record<string, () => Promise<Command>> = {
   drift: () => import('./drift.ts'),
   doctor: () => import('./doctor.ts'),
   health: () => import('./health.ts'),
+  init: () => import('./init/init-command.ts'),
 };
 
 function usage(): string {
