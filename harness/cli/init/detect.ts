@@ -101,7 +101,7 @@ function serviceNamed(text: string, services: DetectedService[]): DetectedServic
   const frontend = byKind('frontend', /(^|[^a-z])(web|site|app|frontend|client|ui|public)([^a-z]|$)/);
   if (backend && !frontend) return backend;
   if (frontend && !backend) return frontend;
-  return services.length === 1 && !backend && !frontend ? undefined : undefined;
+  return undefined;
 }
 
 function envStatements(root: string, services: DetectedService[], statements: PortStatement[], notDetected: string[], found: string[]): void {
@@ -135,7 +135,7 @@ function envStatements(root: string, services: DetectedService[], statements: Po
           notDetected.push(`${where}: ${key} names port ${url[2]}, but not which service (name the service in the key, e.g. BACKEND_URL)`);
           return;
         }
-        statements.push({ service: service.name, port: Number(url[2]), host: url[1], where, source: { file, dotenv: key, take: 'port' }, own: service === owner && !/API|BACKEND/.test(key) ? true : false });
+        statements.push({ service: service.name, port: Number(url[2]), host: url[1], where, source: { file, dotenv: key, take: 'port' }, own: service === owner && !/API|BACKEND/.test(key) });
       });
     }
   }
