@@ -61,6 +61,9 @@ describe('preflight init', () => {
 
   it('a single Next.js app: built and started as it ships, its port from its scripts, env file and README', async () => {
     const dir = await copyLayout('nextjs-app');
+    const dryRun = await preflight(dir, 'init', '--dry-run');
+    assert.match(dryRun.all!, /Would write:\n {2}- preflight\.config\.ts/);
+    assert.ok(!fs.existsSync(path.join(dir, 'preflight.config.ts')), '--dry-run writes nothing');
     const init = await preflight(dir, 'init');
     assert.equal(init.exitCode, 0, init.all);
     assert.match(init.all!, /frontend \(frontend\): npm run build && npm run start, http:\/\/localhost:3000/);
