@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   health: () => import('./health.ts'),
   cleanup: () => import('./cleanup.ts'),
   history: () => import('./history.ts'),
+  init: () => import('./init/init-command.ts'),
 };
 
 function usage(): string {

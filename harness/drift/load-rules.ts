@@ -16,6 +16,8 @@ export async function loadDriftRules(file: string): Promise<DriftRules> {
   let exported: unknown;
   try {
     exported = (await import(pathToFileURL(file).href)).default;
+    // In a package without "type": "module" the file is compiled to CommonJS: its default export is one level down.
+    if (exported && typeof exported === 'object' && !('rules' in exported) && 'default' in exported) exported = (exported as { default: unknown }).default;
   } catch (error) {
     throw new DriftRulesError(`the drift rules file ${file} does not load: ${(error as Error).message.split('\n')[0]}\n  fix: correct the file; check it with npx tsc --noEmit.`);
   }

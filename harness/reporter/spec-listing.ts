@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import { harnessModule } from '../playwright/module-path.ts';
 import type { SpecRef } from '../verdict/completeness.ts';
 import { LISTING_MARKER } from './critical-spec-lister.ts';
 
@@ -13,7 +13,7 @@ export interface SpecListing {
   cancel(): void;
 }
 
-const LISTER = fileURLToPath(new URL('./critical-spec-lister.ts', import.meta.url));
+const LISTER = harnessModule(import.meta.url, './critical-spec-lister');
 const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve('@playwright/test/cli');
 
 /**

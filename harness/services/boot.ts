@@ -7,7 +7,8 @@ import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
 import type { RunIdentity } from './run-identity.ts';
-import { findPortHolders, portAnswers } from './port-holder.ts';
+import { findPortHolders } from '../platform/index.ts';
+import { portAnswers } from './port-holder.ts';
 
 export interface BootOutcome {
   ok: boolean;

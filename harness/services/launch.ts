@@ -8,7 +8,8 @@ import type { ExitInfo } from '../core/exit-info.ts';
 import { procAvailable } from './process-table.ts';
 import { newRunIdentity, RUN_ID_VAR, RUN_OWNER_VAR, SERVICE_TAG_VAR, type RunIdentity } from './run-identity.ts';
 import { ServiceLog } from './service-log.ts';
-import { killServiceTreeNow, terminateServiceTree, type ServiceTree } from './terminate.ts';
+import { killServiceTreeNow, terminateServiceTree } from '../platform/index.ts';
+import type { ServiceTree } from './terminate.ts';
 
 export { SERVICE_TAG_VAR };
 

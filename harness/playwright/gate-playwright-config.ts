@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { defineConfig, devices, type PlaywrightTestConfig } from '@playwright/test';
+import { chooseChromium, chromiumLaunchOptions } from '../browser/chromium.ts';
+import { ciEnvironment } from '../config/ci-environment.ts';
+import { defaultConfig, loadConfig } from '../config/load-config.ts';
+import { PROJECT_ROOT } from '../core/project-root.ts';
+import { isShardedRun, isTestRunnerProcess } from '../gate/playwright-private.ts';
+import { startGate } from '../gate/pipeline.ts';
+import { runOfThisProcess } from '../gate/runner-process.ts';
+import { PRODUCTION_ONLY_SPECS, productionProject } from '../production/production-project.ts';
+import { claimReportsFolderOrExit, reportPaths } from '../reporter/report-paths.ts';
+import { harnessModule } from './module-path.ts';
+
+/** The gate reporter's module: it must stay the last reporter (`--reporter=dot,<this>` on a command line). */
+export const GATE_REPORTER = harnessModule(import.meta.url, '../reporter/gate-reporter');
+
+export interface GatePlaywrightOptions {
+  /** Where the specs are, relative to the project root (default `tests`). */
+  testDir?: string;
+  /** Added to every project's `use` (after the gate's own settings). */
+  use?: PlaywrightTestConfig['use'];
+}
+
+/**
+ * The whole Playwright configuration of a gate, for a user's playwright.config.ts:
+ * `export default gatePlaywrightConfig();` (docs/adopting.md). Reports go to the project root's reports/.
+ */
+export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): PlaywrightTestConfig {
+  // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
+  const loaded = loadConfig();
+  const preflight = loaded.ok ? loaded.config : defaultConfig();
+  const paths = reportPaths();
+  const browser = chooseChromium(preflight.chromiumPath);
+
+  // Playwright empties html/ and test-results/ as the run begins: the reports folder must be preflight's (docs/safety.md).
+  if (isTestRunnerProcess(process.argv, process.env) || process.argv.includes('merge-reports')) claimReportsFolderOrExit(paths);
+
+  // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it.
+  // A failed start is recorded in the run and reported by global setup and the verdict (harness/gate/pipeline.ts).
+  if (isTestRunnerProcess(process.argv, process.env)) startGate(runOfThisProcess()).catch(() => {});
+
+  return defineConfig({
+    testDir: path.resolve(PROJECT_ROOT, options.testDir ?? 'tests'),
+    outputDir: paths.testResults,
+    globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
+    forbidOnly: true,
+    retries: 0,
+    timeout: 30_000,
+    // A gate never hangs a pipeline: a run past this is stopped and its verdict is critical (--global-timeout overrides).
+    globalTimeout: 10 * 60_000,
+    expect: { timeout: 5_000 },
+    reporter: [
+      [ciEnvironment().isCi ? 'line' : 'list'],
+      ['html', { outputFolder: paths.html, open: 'never' }],
+      ['junit', { outputFile: paths.junit }],
+      ...(isShardedRun(process.argv) ? [['blob', { outputDir: paths.blob }] as const] : []),
+      // Last: it ends the process with the verdict's exit code.
+      [GATE_REPORTER],
+    ],
+    use: {
+      baseURL: preflight.frontend.url.origin,
+      actionTimeout: 5_000,
+      navigationTimeout: 15_000,
+      trace: 'retain-on-failure',
+      screenshot: 'only-on-failure',
+      ...options.use,
+    },
+    projects: [
+      { name: 'local', testIgnore: PRODUCTION_ONLY_SPECS, use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) } },
+      ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
+    ],
+  });
+}
