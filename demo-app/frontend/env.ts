@@ -8,6 +8,8 @@ export interface FrontendEnv {
   backendUrl: URL;
   /** Where the browser calls the backend: PREFLIGHT_BACKEND_URL, or its port + 1 with fault wrong-api-port. */
   apiUrl: URL;
+  /** Where the browser calls the backend: DEMO_PUBLIC_API_URL (behind a proxy or tunnel), else apiUrl. */
+  publicApiUrl: URL;
   /** The origin that profile links and QR codes name (DEMO_PUBLIC_URL, else PREFLIGHT_FRONTEND_URL). */
   publicUrl: URL;
   healthPath: string;
@@ -24,6 +26,7 @@ export function loadFrontendEnv(env: NodeJS.ProcessEnv, logPrefix: string): Fron
     new URL('http://127.0.0.1:3000'), { fatal: true });
   const backendUrl = reader.read('PREFLIGHT_BACKEND_URL', serviceUrlSchema, 'an http(s) URL such as http://127.0.0.1:3001',
     new URL('http://127.0.0.1:3001'), { fatal: true });
+  const publicApiUrl = reader.read('DEMO_PUBLIC_API_URL', serviceUrlSchema, 'an http(s) URL such as https://api.demo.example.org', undefined, { fatal: true });
   const publicUrl = reader.read('DEMO_PUBLIC_URL', serviceUrlSchema, 'an http(s) URL such as https://demo.example.org', undefined, { fatal: true });
   const healthPath = reader.read('PREFLIGHT_HEALTH_PATH', healthPathSchema, 'a path starting with "/"', '/ops/health/production');
   const version = reader.read('DEMO_VERSION', nonEmptySchema, 'a version string such as 0.1.0', '0.1.0');
@@ -36,6 +39,7 @@ export function loadFrontendEnv(env: NodeJS.ProcessEnv, logPrefix: string): Fron
   if (faults!.wrongApiPort) apiUrl.port = String(Number(backendUrl!.port || (backendUrl!.protocol === 'https:' ? 443 : 80)) + 1);
   return {
     apiUrl,
+    publicApiUrl: publicApiUrl ?? apiUrl,
     publicUrl: publicUrl ?? frontendUrl!,
     production,
     frontendUrl: frontendUrl!,

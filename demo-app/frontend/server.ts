@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     frontendUrl: env.frontendUrl,
     backendUrl: env.backendUrl,
     apiUrl: env.apiUrl,
+    publicApiUrl: env.publicApiUrl,
     publicUrl: env.publicUrl,
     healthPath: env.healthPath,
     version: env.version,

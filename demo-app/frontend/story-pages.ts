@@ -15,6 +15,8 @@ export interface StoryPagesOptions {
   backendUrl: URL;
   /** Where this frontend calls the backend: the backend's URL, unless fault wrong-api-port moved it. */
   apiUrl: URL;
+  /** Where the browser calls the backend (the same, unless a proxy stands between). */
+  publicApiUrl: URL;
   /** The origin profile links and QR codes name. */
   publicUrl: URL;
   healthPath: string;
@@ -75,7 +77,7 @@ export function createStoryPages(options: StoryPagesOptions): RequestListener {
     if (pathname === '/tell-your-story') {
       // Fault mic-blocked: the header a misconfigured proxy or framework adds; getUserMedia then fails in every browser.
       if (options.faults.micBlocked) response.setHeader('permissions-policy', 'microphone=()');
-      return sendHtml(response, 200, tellYourStoryPage(options.apiUrl.origin));
+      return sendHtml(response, 200, tellYourStoryPage(options.publicApiUrl.origin));
     }
     if (pathname === '/recorder.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': recorderScript.length, 'cache-control': 'no-store' });
