@@ -82,7 +82,8 @@ export class TellYourStoryPage {
   async record(seconds = 1): Promise<void> {
     await test.step(`record ${seconds} s with the fake microphone`, async () => {
       await this.startButton.click();
-      await expect(this.recordingState.or(this.problem)).toHaveText(/Recording\.\.\.|./);
+      // Whichever comes first: the recording runs, or the page says why it cannot.
+      await this.page.getByText('Recording...', { exact: true }).or(this.problem).first().waitFor({ state: 'visible' });
       if (await this.problem.isVisible()) {
         const blockedBy = await this.microphone.blockedBy(this.navigation);
         const why = blockedBy ? `the page's response header "${blockedBy}" blocks the microphone (a granted permission and a fake device do not override it)` : 'the page did not say why';
