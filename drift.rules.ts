@@ -8,6 +8,15 @@ const frontendEnv = 'demo-app/frontend/.env.example';
 const tunnel = 'demo-app/tunnel/config.yml';
 const ecosystem = 'demo-app/ecosystem.config.cjs';
 const runbook = 'demo-app/docs/RUNBOOK.md';
+const databaseEnv = 'demo-app/database/.env.example';
+
+/** Every place the database's address is stated; the database's own .env is the source of truth. */
+const databaseUrl = (take: UrlPart): DriftSource[] => [
+  { file: databaseEnv, dotenv: 'PREFLIGHT_DATABASE_URL', take },
+  { file: backendEnv, dotenv: 'PREFLIGHT_DATABASE_URL', take },
+  { file: ecosystem, regex: /PREFLIGHT_DATABASE_URL:\s*'([^']*)'/g, take },
+  { file: runbook, regex: /^\|\s*database\s*\|\s*(\S+)\s*\|/m, take },
+];
 
 /** Every place the backend's URL is stated; the first (the backend's own .env) is the source of truth. */
 const backendUrl = (take: UrlPart): DriftSource[] => [
@@ -33,6 +42,8 @@ export default defineDriftRules({
     { fact: 'backend host', severity: 'critical', sources: backendUrl('host') },
     { fact: 'frontend port', severity: 'critical', sources: frontendUrl('port') },
     { fact: 'frontend host', severity: 'critical', sources: frontendUrl('host') },
+    { fact: 'database port', severity: 'critical', sources: databaseUrl('port') },
+    { fact: 'database host', severity: 'critical', sources: databaseUrl('host') },
     {
       fact: 'readiness contract path',
       severity: 'warning',

@@ -3,6 +3,16 @@
 module.exports = {
   apps: [
     {
+      name: 'demo-database',
+      script: 'demo-app/database/server.ts',
+      interpreter: 'node',
+      node_args: '--import tsx',
+      env: {
+        PREFLIGHT_DATABASE_URL: 'tcp://127.0.0.1:5433',
+        DEMO_DB_DIR: '/var/lib/preflight-demo/postgres',
+      },
+    },
+    {
       name: 'demo-backend',
       script: 'demo-app/backend/server.ts',
       interpreter: 'node',
@@ -10,7 +20,7 @@ module.exports = {
       env: {
         NODE_ENV: 'production',
         PREFLIGHT_BACKEND_URL: 'http://127.0.0.1:3001',
-        DEMO_DATA_DIR: '/var/lib/preflight-demo',
+        PREFLIGHT_DATABASE_URL: 'tcp://127.0.0.1:5433',
         DEMO_RELEASE_ID: 'set-by-deploy',
       },
     },

@@ -1,6 +1,6 @@
 import { expect, tags, test } from './fixtures.ts';
 
-test('frontend starts: the home page links to Tell Your Story', { tag: tags.critical }, async ({ homePage, readiness: readinessOf, target }) => {
+test('frontend starts: the home page calls to tell your story', { tag: tags.critical }, async ({ homePage, readiness: readinessOf, target }) => {
   const readiness = await readinessOf(target.frontendHealthUrl);
   expect(['ready', 'degraded'], readiness.reason).toContain(readiness.state);
 

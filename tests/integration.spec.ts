@@ -1,17 +1,19 @@
 import { expect, tags, test } from './fixtures.ts';
 
-test('integration: a story shared in the browser is stored by the backend', { tag: tags.critical }, async ({ testData, tellYourStoryPage, request, target }) => {
+test('integration: a recorded story becomes a profile with its transcript and QR code', { tag: tags.critical }, async ({ testData, tellYourStoryPage: story, profilePage, request, target }) => {
   const name = testData.name();
-  const story = 'We walked the demo flow before the demo, and it held.';
+  await story.openFromHome();
+  await story.giveConsent({ name, age: 42, location: 'Lisbon', language: 'English' });
+  await story.record(1);
+  const created = await story.createProfile();
+  expect(created.uploadedBytes, 'the uploaded recording is not empty').toBeGreaterThan(0);
 
-  await tellYourStoryPage.open();
-  const submission = await tellYourStoryPage.shareStory(name, story);
-  expect(submission.status(), `the story submission was answered: ${await tellYourStoryPage.failureText()}`).toBe(200);
-  await expect(tellYourStoryPage.confirmation).toContainText('Your story was saved');
-  const id = (await tellYourStoryPage.storyId.textContent())?.trim();
-  expect(id, 'the confirmation shows the story id').toBeTruthy();
+  await expect(profilePage.page.getByRole('heading', { level: 1 })).toHaveText(`${name}'s story`);
+  await expect(profilePage.transcript).toContainText(`of ${created.uploadedBytes} bytes`);
+  const profileUrl = profilePage.page.url();
+  expect(await profilePage.qrCodeText(), 'the QR code, read from a screenshot, links to this profile').toBe(profileUrl);
 
-  const stored = await request.get(new URL(`/api/stories/${id}`, target.backendUrl).href);
-  expect(stored.status(), `GET /api/stories/${id}`).toBe(200);
-  expect(await stored.json()).toMatchObject({ id, name, story });
+  const stored = await request.get(new URL(`/api/story/${created.id}`, target.backendUrl).href);
+  expect(stored.status(), `GET /api/story/${created.id}`).toBe(200);
+  expect(await stored.json()).toMatchObject({ id: created.id, name, status: 'COMPLETED', audioBytes: created.uploadedBytes });
 });

@@ -1,9 +1,12 @@
+// Read-only (also on production): up to a finished recording, creating nothing.
 import { expect, tags, test } from './fixtures.ts';
 
-test('Tell Your Story page: heading, labelled fields and the share button', { tag: tags.critical }, async ({ tellYourStoryPage }) => {
-  await tellYourStoryPage.open();
-  await expect(tellYourStoryPage.heading).toBeVisible();
-  await expect(tellYourStoryPage.nameField).toBeEditable();
-  await expect(tellYourStoryPage.storyField).toBeEditable();
-  await expect(tellYourStoryPage.shareButton).toBeEnabled();
+test('Tell Your Story: consent, then a recording with the microphone', { tag: tags.critical }, async ({ tellYourStoryPage: story }) => {
+  await story.openFromHome();
+  await expect(story.consentHeading).toBeVisible();
+  for (const field of [story.nameField, story.ageField, story.locationField, story.languageField]) await expect(field).toBeEditable();
+  await expect(story.continueButton, 'no recording without consent').toBeDisabled();
+  await story.giveConsent({});
+  await story.record(1);
+  await expect(story.createButton).toBeEnabled();
 });

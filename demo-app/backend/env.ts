@@ -1,22 +1,21 @@
 // The backend's configuration, parsed once from the environment.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { DemoFaults } from '../shared/faults.ts';
+import { databaseUrlSchema, defaultDatabaseUrl } from '../shared/database-url.ts';
 import { EnvReader, healthPathSchema, nonEmptySchema, reportEnvProblems, serviceUrlSchema } from '../shared/env-reader.ts';
 
 export interface BackendEnv {
   production: boolean;
   backendUrl: URL;
+  databaseUrl: URL;
   healthPath: string;
-  dataDir: string;
+  maxAudioBytes: number;
   version: string;
   releaseId?: string;
   faults: DemoFaults;
 }
 
-// The repo root is the demo-app folder's parent, whatever the working directory.
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const defaultDataDir = path.join(repoRoot, 'demo-app', 'data');
+export const defaultMaxAudioBytes = 5 * 1024 * 1024;
 
 /** Returns the parsed configuration, or undefined after printing every problem when the backend must not start. */
 export function loadBackendEnv(env: NodeJS.ProcessEnv, logPrefix: string): BackendEnv | undefined {
@@ -24,8 +23,10 @@ export function loadBackendEnv(env: NodeJS.ProcessEnv, logPrefix: string): Backe
   const production = env.NODE_ENV === 'production';
   const backendUrl = reader.read('PREFLIGHT_BACKEND_URL', serviceUrlSchema, 'an http(s) URL such as http://127.0.0.1:3001',
     new URL('http://127.0.0.1:3001'), { fatal: true });
+  const databaseUrl = reader.read('PREFLIGHT_DATABASE_URL', databaseUrlSchema, 'a URL with a host and a port, such as tcp://127.0.0.1:5433',
+    defaultDatabaseUrl, { fatal: true });
   const healthPath = reader.read('PREFLIGHT_HEALTH_PATH', healthPathSchema, 'a path starting with "/"', '/ops/health/production');
-  const dataDir = reader.read('DEMO_DATA_DIR', nonEmptySchema, 'a directory path', defaultDataDir);
+  const maxAudioBytes = reader.read('DEMO_MAX_AUDIO_BYTES', z.coerce.number().int().positive(), 'a positive number of bytes', defaultMaxAudioBytes);
   const version = reader.read('DEMO_VERSION', nonEmptySchema, 'a version string such as 0.1.0', '0.1.0');
   const releaseId = reader.read('DEMO_RELEASE_ID', nonEmptySchema.max(200), 'a release id of at most 200 characters',
     undefined, { fatal: false });
@@ -33,18 +34,16 @@ export function loadBackendEnv(env: NodeJS.ProcessEnv, logPrefix: string): Backe
 
   if (production) {
     if (releaseId === undefined) reader.require('DEMO_RELEASE_ID', 'a release id (required when NODE_ENV=production)');
-    const explicitDataDir = reader.raw('DEMO_DATA_DIR');
-    if (explicitDataDir === undefined || !path.isAbsolute(explicitDataDir)) {
-      reader.require('DEMO_DATA_DIR', 'an absolute directory path, set explicitly (required when NODE_ENV=production)');
-    }
+    if (reader.raw('PREFLIGHT_DATABASE_URL') === undefined) reader.require('PREFLIGHT_DATABASE_URL', 'the database URL, set explicitly (required when NODE_ENV=production)');
   }
 
   if (reportEnvProblems(logPrefix, reader.problems, production)) return undefined;
   return {
     production,
     backendUrl: backendUrl!,
+    databaseUrl: databaseUrl!,
     healthPath: healthPath!,
-    dataDir: path.resolve(dataDir!),
+    maxAudioBytes: maxAudioBytes!,
     version: version!,
     releaseId,
     faults: faults!,

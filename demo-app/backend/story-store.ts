@@ -1,131 +1,104 @@
-// Durable story storage: every story lives in `${dataDir}/stories.json`, rewritten atomically on each change
-// (temp file in the same directory, fsync, rename), so a crash never leaves a half-written file.
+// Stories in PostgreSQL. Each change is one statement (or one transaction), so a backend killed at any moment
+// leaves a story in a state it can be read in: CREATED (no audio yet), PROCESSING (audio stored, transcript
+// pending, resumed at the next start), COMPLETED (audio and transcript) or FAILED (with a reason).
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import type { Database } from './database.ts';
 
-export interface Story {
-  id: string;
-  name: string;
-  story: string;
-  createdAt: string;
-  testData?: true;
-}
+export type StoryStatus = 'CREATED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
 
 export interface NewStory {
-  name: string;
-  story: string;
+  name?: string;
+  age?: number;
+  location?: string;
+  language?: string;
   testData: boolean;
 }
 
+export interface StoryStatusView {
+  id: string;
+  status: StoryStatus;
+  reason?: string;
+  audioBytes?: number;
+}
+
+export interface StoryProfile extends StoryStatusView {
+  name?: string;
+  age?: number;
+  location?: string;
+  language?: string;
+  audioType?: string;
+  transcript?: string;
+  testData: boolean;
+  createdAt: string;
+  completedAt?: string;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isStoryId = (id: string) => uuidPattern.test(id);
+
 export class StoryStore {
-  private readonly stories = new Map<string, Story>();
-  private writes: Promise<void> = Promise.resolve();
-  readonly file: string;
+  constructor(private readonly db: Database) {}
 
-  private constructor(readonly dataDir: string) {
-    this.file = path.join(dataDir, 'stories.json');
+  async create(input: NewStory): Promise<StoryStatusView> {
+    const id = randomUUID();
+    await this.db.pool.query(
+      `INSERT INTO stories (id, name, age, location, language, consent_at, status, test_data) VALUES ($1, $2, $3, $4, $5, now(), 'CREATED', $6)`,
+      [id, input.name ?? null, input.age ?? null, input.location ?? null, input.language ?? null, input.testData],
+    );
+    return { id, status: 'CREATED' };
   }
 
-  /** Creates the data directory if needed and loads what earlier runs stored. A corrupt file is an error, never overwritten. */
-  static async open(dataDir: string): Promise<StoryStore> {
-    const store = new StoryStore(dataDir);
-    await mkdir(dataDir, { recursive: true });
-    let text: string;
-    try {
-      text = await readFile(store.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return store;
-      throw error;
-    }
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) throw new Error(`${store.file} does not hold a JSON array of stories`);
-    for (const story of parsed as Story[]) store.stories.set(story.id, story);
-    return store;
+  async profile(id: string): Promise<StoryProfile | undefined> {
+    if (!isStoryId(id)) return undefined;
+    const { rows } = await this.db.pool.query(
+      `SELECT id, name, age, location, language, status, reason, audio_type, audio_bytes, transcript, test_data, created_at, completed_at
+       FROM stories WHERE id = $1`, [id]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return dropUndefined({
+      id: row.id, status: row.status, reason: row.reason ?? undefined, audioBytes: row.audio_bytes ?? undefined,
+      name: row.name ?? undefined, age: row.age ?? undefined, location: row.location ?? undefined, language: row.language ?? undefined,
+      audioType: row.audio_type ?? undefined, transcript: row.transcript ?? undefined, testData: row.test_data,
+      createdAt: (row.created_at as Date).toISOString(), completedAt: row.completed_at ? (row.completed_at as Date).toISOString() : undefined,
+    });
   }
 
-  get size(): number {
-    return this.stories.size;
+  async status(id: string): Promise<StoryStatusView | undefined> {
+    const profile = await this.profile(id);
+    if (!profile) return undefined;
+    return dropUndefined({ id: profile.id, status: profile.status, reason: profile.reason, audioBytes: profile.audioBytes });
   }
 
-  get(id: string): Story | undefined {
-    return this.stories.get(id);
+  /** Stores the audio and marks the story PROCESSING, only if it is still CREATED; false when it was not. */
+  async attachAudio(id: string, audio: Buffer, contentType: string): Promise<boolean> {
+    const result = await this.db.pool.query(
+      `UPDATE stories SET audio = $2, audio_type = $3, audio_bytes = $4, status = 'PROCESSING' WHERE id = $1 AND status = 'CREATED'`,
+      [id, audio, contentType, audio.length]);
+    return result.rowCount === 1;
   }
 
-  async create(input: NewStory): Promise<Story> {
-    const story: Story = {
-      id: randomUUID(),
-      name: input.name,
-      story: input.story,
-      createdAt: new Date().toISOString(),
-      ...(input.testData ? { testData: true as const } : {}),
-    };
-    this.stories.set(story.id, story);
-    try {
-      await this.persist();
-    } catch (error) {
-      this.stories.delete(story.id);
-      throw error;
-    }
-    return story;
+  async audio(id: string): Promise<{ audio: Buffer; contentType: string } | undefined> {
+    const { rows } = await this.db.pool.query(`SELECT audio, audio_type FROM stories WHERE id = $1 AND audio IS NOT NULL`, [id]);
+    return rows[0] ? { audio: rows[0].audio, contentType: rows[0].audio_type } : undefined;
   }
 
-  /** Resolves when every write started so far has reached the disk. */
-  async flush(): Promise<void> {
-    await this.writes.catch(() => undefined);
+  async complete(id: string, transcript: string): Promise<void> {
+    await this.db.pool.query(
+      `UPDATE stories SET status = 'COMPLETED', transcript = $2, completed_at = now() WHERE id = $1 AND status = 'PROCESSING'`, [id, transcript]);
   }
 
-  /** Proves the data directory can be written and read back right now; used by the readiness check. */
-  async probe(): Promise<string> {
-    const probeFile = path.join(this.dataDir, `.health-probe-${process.pid}`);
-    const token = randomUUID();
-    try {
-      await writeFile(probeFile, token);
-      const readBack = await readFile(probeFile, 'utf8');
-      if (readBack !== token) throw new Error(`data dir ${this.dataDir}: probe file read back different content`);
-    } finally {
-      await rm(probeFile, { force: true });
-    }
-    return `data dir ${this.dataDir} is writable and readable (${this.stories.size} stories)`;
+  async fail(id: string, reason: string): Promise<void> {
+    await this.db.pool.query(`UPDATE stories SET status = 'FAILED', reason = $2 WHERE id = $1 AND status = 'PROCESSING'`, [id, reason]);
   }
 
-  private persist(): Promise<void> {
-    const snapshot = JSON.stringify([...this.stories.values()], null, 2);
-    // Writes are chained so an older snapshot can never be renamed over a newer one.
-    const write = this.writes.catch(() => undefined).then(() => writeAtomically(this.file, snapshot));
-    this.writes = write;
-    return write;
+  /** Stories whose transcription a stopped backend left unfinished. */
+  async pendingJobs(): Promise<string[]> {
+    const { rows } = await this.db.pool.query<{ id: string }>(`SELECT id FROM stories WHERE status = 'PROCESSING' ORDER BY created_at`);
+    return rows.map((row) => row.id);
   }
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncDirectory(path.dirname(file));
-}
-
-// Makes the rename itself durable; some platforms cannot open a directory, which is not worth failing a write for.
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort
-  }
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -1,31 +1,43 @@
-// The frontend's server-side call to the backend's story API.
-
+// The frontend's server-side calls to the backend: a story's profile, and whether the backend can be reached.
 export const backendTimeoutMs = 5000;
 
-export type SaveResult = { ok: true; id: string } | { ok: false; status?: number; reason: string };
+export interface StoryProfile {
+  id: string;
+  status: string;
+  name?: string;
+  age?: number;
+  location?: string;
+  language?: string;
+  transcript?: string;
+  reason?: string;
+}
 
-export async function saveStory(
-  backendUrl: URL,
-  input: { name: string; story: string },
-  forwardHeaders: Record<string, string>,
-): Promise<SaveResult> {
-  const url = new URL('/api/stories', backendUrl);
+export type ProfileResult = { ok: true; profile: StoryProfile } | { ok: false; status?: number; reason: string };
+
+export async function fetchProfile(apiUrl: URL, id: string): Promise<ProfileResult> {
+  const url = new URL(`/api/story/${encodeURIComponent(id)}`, apiUrl);
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...forwardHeaders },
-      body: JSON.stringify(input),
-      signal: AbortSignal.timeout(backendTimeoutMs),
-    });
+    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(backendTimeoutMs) });
   } catch (error) {
-    return { ok: false, reason: `the backend at ${url.origin} is unreachable (${describeFetchError(error)})` };
+    return { ok: false, reason: `the backend at ${url.origin} is unreachable (${describeFetchError(error, backendTimeoutMs)})` };
   }
-  const text = await response.text().catch(() => '');
-  const body = parseJson(text);
-  if (response.status === 201 && typeof body?.id === 'string') return { ok: true, id: body.id };
+  const body = parseJson(await response.text().catch(() => ''));
+  if (response.status === 200 && typeof body?.id === 'string') return { ok: true, profile: body as unknown as StoryProfile };
   const detail = typeof body?.error === 'string' ? `: ${body.error}` : '';
   return { ok: false, status: response.status, reason: `the backend answered HTTP ${response.status}${detail}` };
+}
+
+/** Any HTTP answer from the backend's readiness path proves it can be reached; throws why not. */
+export async function reachBackend(apiUrl: URL, healthPath: string, timeoutMs: number): Promise<number> {
+  const url = new URL(healthPath, apiUrl);
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch (error) {
+    throw new Error(describeFetchError(error, timeoutMs));
+  }
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
@@ -37,8 +49,8 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function describeFetchError(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${backendTimeoutMs} ms`;
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
 }

@@ -12,10 +12,14 @@ async function main(): Promise<void> {
 
   const release = env.releaseId === undefined ? '' : `, release ${env.releaseId}`;
   console.log(`${logPrefix} starting demo frontend ${env.version}${release} (pid ${process.pid}, node ${process.version})`);
-  console.log(`${logPrefix} backend ${env.backendUrl.origin}, health path ${env.healthPath}, faults: ${env.faults.active.join(', ') || 'none'}`);
+  console.log(`${logPrefix} backend ${env.backendUrl.origin}, API URL ${env.apiUrl.origin}, health path ${env.healthPath}, faults: ${env.faults.active.join(', ') || 'none'}`);
 
   const server = createServer(createStoryPages({
+    frontendUrl: env.frontendUrl,
     backendUrl: env.backendUrl,
+    apiUrl: env.apiUrl,
+    publicApiUrl: env.publicApiUrl,
+    publicUrl: env.publicUrl,
     healthPath: env.healthPath,
     version: env.version,
     releaseId: env.releaseId,

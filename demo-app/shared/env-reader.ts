@@ -65,7 +65,7 @@ export class EnvReader {
       for (const problem of error.problems) {
         this.problems.push({
           variable: 'DEMO_FAULT',
-          expected: `comma-separated faults "[backend:|frontend:]name[=ms]" (${problem})`,
+          expected: `comma-separated faults "[backend:|frontend:|database:]name[=ms]" (${problem})`,
           got: describeValue(this.raw('DEMO_FAULT')),
           fatal: true,
         });

@@ -2,10 +2,11 @@
 //
 // Grammar:  DEMO_FAULT = entry ("," entry)*
 //           entry      = [scope ":"] name ["=" milliseconds]
-//           scope      = "backend" | "frontend"        (no scope: both processes)
+//           scope      = "backend" | "frontend" | "database"   (no scope: every process)
 // Whitespace around entries is ignored; empty entries are skipped.
 
-export type DemoService = 'backend' | 'frontend';
+export type DemoService = 'backend' | 'frontend' | 'database';
+const services: readonly DemoService[] = ['backend', 'frontend', 'database'];
 export type HealthFault = 'degraded' | 'down' | 'bad-contract';
 
 export interface DemoFaults {
@@ -14,9 +15,22 @@ export interface DemoFaults {
   slowStartMs?: number;
   dieAfterReadyMs?: number;
   health?: HealthFault;
-  story500: boolean;
-  pageBroken: boolean;
+  /** Frontend: the recorder page sends `Permissions-Policy: microphone=()`. */
+  micBlocked: boolean;
+  /** Frontend: its API URL names the backend's port + 1 (the drift the real app shipped with). */
+  wrongApiPort: boolean;
+  /** Backend: every upload answers 413. */
+  uploadRejected: boolean;
+  /** Backend: a transcription job never ends (status stays PROCESSING). */
+  transcriptionStuck: boolean;
+  /** Backend: every transcription job ends FAILED with a reason. */
+  transcriptionFailed: boolean;
+  /** Backend: the first POST /api/story/start of the process answers 500. */
   flakyOnce: boolean;
+  /** Database: exits before PostgreSQL starts. */
+  dbMissing: boolean;
+  /** Database: stops PostgreSQL and exits as soon as the first story is stored. */
+  dbDown: boolean;
   /** The entries that apply to this process, as written, for log lines. */
   active: string[];
 }
@@ -28,9 +42,14 @@ const flagFaults = [
   'degraded',
   'down',
   'bad-contract',
-  'story-500',
-  'page-broken',
+  'mic-blocked',
+  'wrong-api-port',
+  'upload-rejected',
+  'transcription-stuck',
+  'transcription-failed',
   'flaky-once',
+  'db-missing',
+  'db-down',
 ] as const;
 export const knownFaultNames: readonly string[] = [...flagFaults, ...timedFaults];
 
@@ -42,7 +61,10 @@ export class FaultSpecError extends Error {
 }
 
 export function noFaults(): DemoFaults {
-  return { crashOnStart: false, neverListen: false, story500: false, pageBroken: false, flakyOnce: false, active: [] };
+  return {
+    crashOnStart: false, neverListen: false, micBlocked: false, wrongApiPort: false, uploadRejected: false,
+    transcriptionStuck: false, transcriptionFailed: false, flakyOnce: false, dbMissing: false, dbDown: false, active: [],
+  };
 }
 
 /** Parses the whole DEMO_FAULT value (every entry is checked, whatever its scope) and keeps what applies to `service`. */
@@ -62,10 +84,10 @@ function applyEntry(entry: string, service: DemoService, faults: DemoFaults): st
   let scope: DemoService | undefined;
   let rest = entry;
   if (scopeMatch) {
-    if (scopeMatch[1] !== 'backend' && scopeMatch[1] !== 'frontend') {
-      return `unknown scope "${scopeMatch[1]}" (expected "backend:" or "frontend:")`;
+    if (!(services as readonly string[]).includes(scopeMatch[1]!)) {
+      return `unknown scope "${scopeMatch[1]}" (expected ${services.map((name) => `"${name}:"`).join(', ')})`;
     }
-    scope = scopeMatch[1];
+    scope = scopeMatch[1] as DemoService;
     rest = scopeMatch[2]!.trim();
   }
   const [name = '', value, ...extra] = rest.split('=').map((part) => part.trim());
@@ -88,9 +110,14 @@ function applyEntry(entry: string, service: DemoService, faults: DemoFaults): st
   else if (name === 'die-after-ready') faults.dieAfterReadyMs = Number(value);
   else if (name === 'crash-on-start') faults.crashOnStart = true;
   else if (name === 'never-listen') faults.neverListen = true;
-  else if (name === 'story-500') faults.story500 = true;
-  else if (name === 'page-broken') faults.pageBroken = true;
+  else if (name === 'mic-blocked') faults.micBlocked = true;
+  else if (name === 'wrong-api-port') faults.wrongApiPort = true;
+  else if (name === 'upload-rejected') faults.uploadRejected = true;
+  else if (name === 'transcription-stuck') faults.transcriptionStuck = true;
+  else if (name === 'transcription-failed') faults.transcriptionFailed = true;
   else if (name === 'flaky-once') faults.flakyOnce = true;
+  else if (name === 'db-missing') faults.dbMissing = true;
+  else if (name === 'db-down') faults.dbDown = true;
   faults.active.push(value === undefined ? name : `${name}=${value}`);
   return undefined;
 }

@@ -4,14 +4,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export class BodyTooLargeError extends Error {}
 
 export async function readBody(request: IncomingMessage, limitBytes: number): Promise<string> {
+  return (await readBodyBytes(request, limitBytes)).toString('utf8');
+}
+
+/** The whole body, or BodyTooLargeError as soon as it passes `limitBytes` (nothing past the limit is kept). */
+export async function readBodyBytes(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limitBytes) throw new BodyTooLargeError(`request body of ${declared} bytes is larger than the limit of ${limitBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limitBytes) throw new BodyTooLargeError(`request body is larger than ${limitBytes} bytes`);
+    if (size > limitBytes) throw new BodyTooLargeError(`request body is larger than the limit of ${limitBytes} bytes`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export function sendJson(response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,13 +1,17 @@
-// End-to-end tests of the bundled demo app: the real backend and frontend processes, on free loopback ports.
+// End-to-end tests of the bundled demo app: the real database (PostgreSQL), backend and frontend processes, on
+// free loopback ports. What a client sees: status codes, bodies, pages, log lines, and what the database holds.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import fs from 'node:fs';
+import http from 'node:http';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
+import { DEFAULT_FAKE_MICROPHONE_WAV } from '../../harness/browser/microphone.ts';
 import {
-  postForm,
   postJson,
   request,
+  startDatabase,
   startDemoProcess,
   stopAllDemoProcesses,
   stopDemoProcess,
@@ -15,374 +19,374 @@ import {
   waitForOutput,
   waitUntilServing,
   type DemoProcess,
+  type RunningDatabase,
+  type ServedResponse,
 } from '../support/demo-process.ts';
 import { freePort } from '../support/ports.ts';
 
 const healthPath = '/ops/health/production';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const tempDirs: string[] = [];
+const wav = fs.readFileSync(DEFAULT_FAKE_MICROPHONE_WAV);
 
-async function tempDataDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'preflight-demo-'));
-  tempDirs.push(dir);
-  return dir;
-}
+let database: RunningDatabase;
+let sql: pg.Client;
 
-interface RunningBackend {
+interface Service {
   process: DemoProcess;
   url: string;
-  dataDir: string;
 }
 
-async function startBackend(env: Record<string, string> = {}, options: { port?: number; dataDir?: string } = {}): Promise<RunningBackend> {
-  const port = options.port ?? (await freePort());
-  const dataDir = options.dataDir ?? (await tempDataDir());
-  const url = `http://127.0.0.1:${port}`;
-  const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, DEMO_DATA_DIR: dataDir, ...env });
+async function startBackend(env: Record<string, string> = {}, port?: number): Promise<Service> {
+  const url = `http://127.0.0.1:${port ?? (await freePort())}`;
+  const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, PREFLIGHT_DATABASE_URL: database.url, ...env });
   await waitUntilServing(demo, url + healthPath);
-  return { process: demo, url, dataDir };
+  return { process: demo, url };
 }
 
-async function startFrontend(backendUrl: string, env: Record<string, string> = {}): Promise<{ process: DemoProcess; url: string }> {
+/** Waits for the backend's readiness contract to say ready (migrations done), with a deadline. */
+async function untilReady(service: Service, timeoutMs = 20_000): Promise<ServedResponse> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ServedResponse | undefined;
+  while (Date.now() < deadline) {
+    last = await request(service.url + healthPath);
+    if (last.status === 200) return last;
+    await Promise.race([delay(50), service.process.exited]);
+  }
+  throw new Error(`not ready within ${timeoutMs} ms: ${last?.text}\n${service.process.logs()}`);
+}
+
+async function startFrontend(backendUrl: string, env: Record<string, string> = {}): Promise<Service> {
   const url = `http://127.0.0.1:${await freePort()}`;
   const demo = startDemoProcess('frontend', { PREFLIGHT_FRONTEND_URL: url, PREFLIGHT_BACKEND_URL: backendUrl, ...env });
   await waitUntilServing(demo, url + healthPath);
   return { process: demo, url };
 }
 
-function storyIdIn(html: string): string {
-  const match = /<code data-testid="story-id">([^<]+)<\/code>/.exec(html);
-  assert.ok(match, `no story id in:\n${html}`);
-  return match[1]!;
+const upload = (backend: Service, id: string, body: Buffer | string, contentType = 'audio/wav') =>
+  request(`${backend.url}/api/story/${id}/upload`, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+
+async function startStory(backend: Service, fields: Record<string, unknown> = {}): Promise<string> {
+  const started = await postJson(`${backend.url}/api/story/start`, { consent: true, ...fields });
+  assert.equal(started.status, 201, started.text);
+  return started.json().id;
 }
 
-after(async () => {
-  await stopAllDemoProcesses();
-  await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+/** Polls the job's status until it leaves PROCESSING, with a deadline. */
+async function jobOutcome(backend: Service, id: string, timeoutMs = 10_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last: any;
+  while (Date.now() < deadline) {
+    last = (await request(`${backend.url}/api/story/${id}/status`)).json();
+    if (last.status === 'COMPLETED' || last.status === 'FAILED') return last;
+    await delay(25);
+  }
+  throw new Error(`story ${id} still ${last?.status} after ${timeoutMs} ms`);
+}
+
+const storedRow = async (id: string) => (await sql.query('SELECT status, audio_bytes, transcript, reason FROM stories WHERE id = $1', [id])).rows[0];
+const storyCount = async () => Number((await sql.query('SELECT count(*) AS n FROM stories')).rows[0].n);
+
+before(async () => {
+  database = await startDatabase({ port: await freePort() });
+  sql = new pg.Client({ host: '127.0.0.1', port: database.port, user: 'postgres', database: 'postgres' });
+  await sql.connect();
 });
 
-describe('demo flow through the real backend and frontend', () => {
-  let backend: RunningBackend;
-  let frontend: { process: DemoProcess; url: string };
+after(async () => {
+  await sql?.end().catch(() => undefined);
+  await stopAllDemoProcesses();
+  if (database) await rm(database.dir, { recursive: true, force: true });
+});
+
+describe('the demo flow through the real database, backend and frontend', () => {
+  let backend: Service;
+  let frontend: Service;
 
   before(async () => {
-    backend = await startBackend({ DEMO_VERSION: '9.9.9', DEMO_RELEASE_ID: 'rel-42' });
+    backend = await startBackend({ DEMO_VERSION: '9.9.9', DEMO_RELEASE_ID: 'rel-42', DEMO_MAX_AUDIO_BYTES: String(64 * 1024) });
+    await untilReady(backend);
     frontend = await startFrontend(backend.url);
   });
 
-  it('answers the readiness contract with "ready" on both services', async () => {
-    const backendHealth = await request(backend.url + healthPath);
-    assert.equal(backendHealth.status, 200);
-    const body = backendHealth.json();
+  it('answers the readiness contract with "ready": the backend checked the database, the frontend the backend', async () => {
+    const body = (await untilReady(backend)).json();
     assert.equal(body.status, 'ready');
     assert.equal(body.version, '9.9.9');
     assert.equal(body.releaseId, 'rel-42');
-    assert.ok(!Number.isNaN(Date.parse(body.checkedAt)), body.checkedAt);
-    assert.equal(body.checks.storage.status, 'pass');
-    assert.equal(body.checks.storage.critical, true);
-    assert.equal(typeof body.checks.storage.latencyMs, 'number');
-    assert.match(body.checks.storage.output, /writable and readable/);
-
+    assert.equal(body.checks.database.status, 'pass');
+    assert.match(body.checks.database.output, new RegExp(`PostgreSQL at 127.0.0.1:${database.port} .* answers; schema version 1`));
     const frontendHealth = await request(frontend.url + healthPath);
-    assert.equal(frontendHealth.status, 200);
-    assert.equal(frontendHealth.json().status, 'ready');
-    assert.equal(frontendHealth.json().checks.render.status, 'pass');
+    assert.equal(frontendHealth.status, 200, frontendHealth.text);
+    assert.match(frontendHealth.json().checks.backend.output, new RegExp(`reached the backend at ${backend.url}`));
   });
 
-  it('prints exactly one listening line with the real URL, pid and start time', () => {
-    const lines = backend.process.stdout().split('\n').filter((line) => line.includes('listening on'));
-    assert.equal(lines.length, 1, backend.process.logs());
-    const pattern = /^\[demo-backend\] listening on (\S+) \(pid (\d+), t=(\d+)\)$/;
-    const match = pattern.exec(lines[0]!);
-    assert.ok(match, lines[0]);
+  it('prints one listening line per service with its real address, pid and start time', () => {
+    const pattern = /^\[demo-backend\] listening on (\S+) \(pid (\d+), t=(\d+)\)$/m;
+    const match = pattern.exec(backend.process.stdout());
+    assert.ok(match, backend.process.logs());
     assert.equal(match[1], backend.url);
     assert.equal(Number(match[2]), backend.process.child.pid);
-    assert.ok(Math.abs(Number(match[3]) - Date.now()) < 60_000);
-    assert.match(frontend.process.stdout(), new RegExp(`^\\[demo-frontend\\] listening on ${frontend.url} \\(pid \\d+, t=\\d+\\)$`, 'm'));
+    assert.match(database.process.stdout(), new RegExp(`^\\[demo-database\\] listening on tcp://127.0.0.1:${database.port} \\(pid \\d+, t=\\d+\\)$`, 'm'));
+    assert.match(backend.process.stdout(), /transcriber: offline stand-in for a speech-to-text provider/);
   });
 
-  it('stores a story with POST /api/stories and returns it with GET', async () => {
-    const created = await postJson(`${backend.url}/api/stories`, { name: '  Ada  ', story: 'I wrote the first program.' });
-    assert.equal(created.status, 201, created.text);
-    const story = created.json();
-    assert.match(story.id, uuidPattern);
+  it('start, upload, status until COMPLETED, then the story with its transcript; the profile page shows it with a QR code', async () => {
+    const started = await postJson(`${backend.url}/api/story/start`, { consent: true, name: ' Ada ', age: 36, location: 'London', language: 'English' }, { 'x-preflight-test': '1' });
+    assert.equal(started.status, 201, started.text);
+    const { id, status } = started.json();
+    assert.match(id, uuidPattern);
+    assert.equal(status, 'CREATED');
+
+    const uploaded = await upload(backend, id, wav);
+    assert.equal(uploaded.status, 202, uploaded.text);
+    assert.deepEqual(uploaded.json(), { id, status: 'PROCESSING', audioBytes: wav.length });
+    assert.deepEqual(await jobOutcome(backend, id), { id, status: 'COMPLETED', audioBytes: wav.length });
+
+    const story = (await request(`${backend.url}/api/story/${id}`)).json();
     assert.equal(story.name, 'Ada');
-    assert.equal(story.story, 'I wrote the first program.');
-    assert.ok(!Number.isNaN(Date.parse(story.createdAt)));
-    assert.equal(story.testData, undefined);
+    assert.equal(story.age, 36);
+    assert.equal(story.testData, true, 'X-Preflight-Test: 1 marks the story as test data');
+    assert.match(story.transcript, new RegExp(`^\\[stand-in transcript, no speech recognition\\] A WAV recording \\(audio/wav\\) of ${wav.length} bytes, fingerprint [0-9a-f]{12}\\.$`));
 
-    const fetched = await request(`${backend.url}/api/stories/${story.id}`);
-    assert.equal(fetched.status, 200);
-    assert.deepEqual(fetched.json(), story);
+    const page = await request(`${frontend.url}/profile/${id}`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes(`<blockquote data-testid="transcript">${story.transcript.replaceAll("'", '&#39;')}</blockquote>`), page.text);
+    assert.match(page.text, new RegExp(`<a href="${frontend.url}/profile/${id}" data-testid="public-url">`));
+    assert.match(page.text, /<svg [^>]*viewBox/);
   });
 
-  it('marks a story sent with X-Preflight-Test: 1 as test data', async () => {
-    const created = await postJson(`${backend.url}/api/stories`, { name: 'Probe', story: 'synthetic' }, { 'x-preflight-test': '1' });
-    assert.equal(created.status, 201);
-    assert.equal(created.json().testData, true);
-    assert.equal((await request(`${backend.url}/api/stories/${created.json().id}`)).json().testData, true);
-  });
-
-  it('rejects invalid input with 400 and says what is wrong', async () => {
-    const url = `${backend.url}/api/stories`;
-    const cases: Array<[string, string | unknown, RegExp]> = [
-      ['invalid JSON', '{"name": ', /not valid JSON/],
-      ['a non-object', [1, 2], /JSON object/],
-      ['an empty name', { name: '   ', story: 'x' }, /name must not be empty/],
-      ['a missing story', { name: 'x' }, /story is required/],
-      ['a name over 200 characters', { name: 'n'.repeat(201), story: 'x' }, /name must be at most 200/],
-      ['a story over 10000 characters', { name: 'x', story: 's'.repeat(10_001) }, /story must be at most 10000/],
-      ['a number as name', { name: 7, story: 'x' }, /name must be a string/],
-    ];
-    for (const [label, body, expected] of cases) {
-      const response = typeof body === 'string'
-        ? await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-        : await postJson(url, body);
-      assert.equal(response.status, 400, `${label}: ${response.text}`);
-      assert.match(response.json().error, expected, label);
+  it('the transcript is deterministic: the same recording gives the same text', async () => {
+    const transcripts = [];
+    for (const _ of [1, 2]) {
+      const id = await startStory(backend);
+      assert.equal((await upload(backend, id, wav)).status, 202);
+      await jobOutcome(backend, id);
+      transcripts.push((await request(`${backend.url}/api/story/${id}`)).json().transcript);
     }
+    assert.equal(transcripts[0], transcripts[1]);
   });
 
-  it('answers 404 JSON for an unknown story and an unknown route', async () => {
-    const missing = await request(`${backend.url}/api/stories/does-not-exist`);
-    assert.equal(missing.status, 404);
-    assert.deepEqual(missing.json(), { error: 'story does-not-exist not found' });
-    const unknown = await request(`${backend.url}/api/nothing-here`);
-    assert.equal(unknown.status, 404);
-    assert.equal(typeof unknown.json().error, 'string');
+  it('bad input gets a clear 4xx and nothing is stored', async () => {
+    const before = await storyCount();
+    for (const [body, message] of [
+      [{ consent: false, name: 'x' }, /consent is required/],
+      [{ name: 'x' }, /consent is required/],
+      [{ consent: true, age: 'old' }, /age must be a number/],
+    ] as const) {
+      const answer = await postJson(`${backend.url}/api/story/start`, body);
+      assert.equal(answer.status, 400, answer.text);
+      assert.match(answer.json().error, message);
+    }
+    assert.equal(await storyCount(), before, 'no story was stored without consent');
+
+    const id = await startStory(backend);
+    const cases: [string, Buffer | string, string, number, RegExp][] = [
+      ['empty audio', Buffer.alloc(0), 'audio/webm', 400, /the recording is empty \(0 bytes\)/],
+      ['not audio by its type', 'hello', 'text/plain', 415, /must be audio \(Content-Type audio\/\.\.\.\), got "text\/plain"/],
+      ['not audio by its bytes', 'hello, I am text pretending to be audio', 'audio/webm', 415, /the upload is not audio/],
+      ['over the size limit', Buffer.concat([wav, wav, wav]), 'audio/wav', 413, /larger than the limit of 65536 bytes/],
+    ];
+    for (const [what, body, type, statusCode, message] of cases) {
+      const answer = await upload(backend, id, body, type);
+      assert.equal(answer.status, statusCode, `${what}: ${answer.text}`);
+      assert.match(answer.json().error, message, what);
+      assert.deepEqual(await storedRow(id), { status: 'CREATED', audio_bytes: null, transcript: null, reason: null }, `${what}: nothing stored`);
+    }
+
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const url of [`/api/story/${unknown}/status`, `/api/story/${unknown}`, '/api/story/not-an-id/status']) {
+      const answer = await request(backend.url + url);
+      assert.equal(answer.status, 404, url);
+      assert.match(answer.json().error, /not found/);
+    }
+    const toUnknown = await upload(backend, unknown, wav);
+    assert.equal(toUnknown.status, 404);
+    assert.match(toUnknown.json().error, /story 00000000-.* not found: start one with POST \/api\/story\/start/);
+    assert.equal(await storyCount(), before + 1, 'only the story started with consent exists');
+
+    const notFound = await request(`${frontend.url}/profile/${unknown}`);
+    assert.equal(notFound.status, 404);
+    assert.match(notFound.text, /Profile not found/);
   });
 
-  it('answers a CORS preflight on /api', async () => {
-    const response = await fetch(`${backend.url}/api/stories`, {
-      method: 'OPTIONS',
-      headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' },
-    });
-    assert.equal(response.status, 204);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
-    assert.match(response.headers.get('access-control-allow-methods') ?? '', /POST/);
-    assert.match(response.headers.get('access-control-allow-headers') ?? '', /x-preflight-test/i);
+  it('a second upload to the same story is refused (409), the first recording kept', async () => {
+    const id = await startStory(backend);
+    assert.equal((await upload(backend, id, wav)).status, 202);
+    const again = await upload(backend, id, wav);
+    assert.equal(again.status, 409, again.text);
+    assert.equal((await jobOutcome(backend, id)).status, 'COMPLETED');
   });
 
-  it('serves the home page linking to the form, and the form with labelled fields', async () => {
-    const home = await request(frontend.url + '/');
-    assert.equal(home.status, 200);
-    assert.match(home.text, /<title>Tell Your Story demo<\/title>/);
-    assert.match(home.text, /<a href="\/tell-your-story">Tell Your Story<\/a>/);
-
-    const form = await request(frontend.url + '/tell-your-story');
-    assert.equal(form.status, 200);
-    assert.match(form.text, /<h1>Tell Your Story<\/h1>/);
-    assert.match(form.text, /<form method="post" action="\/tell-your-story">/);
-    assert.match(form.text, /<label for="name">Your name<\/label><input id="name" name="name" required/);
-    assert.match(form.text, /<label for="story">Your story<\/label><textarea id="story" name="story" required/);
-    assert.match(form.text, /<button type="submit">Share my story<\/button>/);
+  it('the database refuses a COMPLETED story without audio and transcript', async () => {
+    const id = await startStory(backend);
+    await assert.rejects(sql.query(`UPDATE stories SET status = 'COMPLETED' WHERE id = $1`, [id]), /completed_has_audio_and_transcript/);
   });
 
-  it('saves a story submitted through the frontend form and shows its id, escaping user text', async () => {
-    const name = '<script>alert(1)</script> & "Bob"';
-    const page = await postForm(`${frontend.url}/tell-your-story`, { name, story: 'Through the form.' }, { 'x-preflight-test': '1' });
-    assert.equal(page.status, 200, page.text);
-    assert.match(page.text, /<h1>Thank you<\/h1>/);
-    assert.match(page.text, /<p role="status">Your story was saved with id <code data-testid="story-id">/);
-    const id = storyIdIn(page.text);
-    const stored = await request(`${backend.url}/api/stories/${id}`);
-    assert.equal(stored.status, 200);
-    assert.equal(stored.json().name, name);
-    assert.equal(stored.json().testData, true, 'the frontend forwards X-Preflight-Test');
-  });
-
-  it('re-renders the form with 400 when the backend rejects the input', async () => {
-    const page = await postForm(`${frontend.url}/tell-your-story`, { name: '<i>x</i>', story: '' });
-    assert.equal(page.status, 400);
-    assert.match(page.text, /<p role="alert">We could not save your story: the backend answered HTTP 400: story must not be empty<\/p>/);
-    assert.doesNotMatch(page.text, /<i>x<\/i>/);
-    assert.match(page.text, /value="&lt;i&gt;x&lt;\/i&gt;"/);
-  });
-
-  it('keeps stories across a backend restart (SIGTERM exits 0, the file is rewritten atomically)', async () => {
-    const created = await postJson(`${backend.url}/api/stories`, { name: 'Durable', story: 'Still here after a restart.' });
-    assert.equal(created.status, 201);
-    const id = created.json().id;
-
-    const stopped = await stopDemoProcess(backend.process);
-    assert.deepEqual(stopped, { code: 0, signal: null }, backend.process.logs());
-    const onDisk = JSON.parse(await readFile(path.join(backend.dataDir, 'stories.json'), 'utf8'));
-    assert.ok(onDisk.some((story: { id: string }) => story.id === id));
-
-    const port = Number(new URL(backend.url).port);
-    backend = await startBackend({}, { port, dataDir: backend.dataDir });
-    const fetched = await request(`${backend.url}/api/stories/${id}`);
-    assert.equal(fetched.status, 200, fetched.text);
-    assert.equal(fetched.json().story, 'Still here after a restart.');
-
-    const viaFrontend = await postForm(`${frontend.url}/tell-your-story`, { name: 'After', story: 'restart' });
-    assert.equal(viaFrontend.status, 200, viaFrontend.text);
+  it('the home page calls to tell your story; the recorder page carries the API URL and no microphone policy', async () => {
+    assert.match((await request(frontend.url + '/')).text, /<a href="\/tell-your-story">Press to tell your story<\/a>/);
+    const page = await fetch(`${frontend.url}/tell-your-story`);
+    const html = await page.text();
+    assert.match(html, /<h2 id="consent-heading">Before we begin<\/h2>/);
+    assert.match(html, /<button type="button" id="continue" disabled>Continue to recording<\/button>/);
+    assert.match(html, new RegExp(`data-api-url="${backend.url}"`));
+    assert.equal(page.headers.get('permissions-policy'), null);
+    assert.equal((await request(`${frontend.url}/recorder.js`)).status, 200);
   });
 });
 
-describe('fault switches (DEMO_FAULT)', { concurrency: true }, () => {
-  it('scopes health faults per process: backend:degraded, frontend:down', async () => {
-    const fault = { DEMO_FAULT: 'backend:degraded, frontend:down' };
-    const backend = await startBackend(fault);
-    const frontend = await startFrontend(backend.url, fault);
+describe('durability: restarts and a backend killed mid-way', () => {
+  it('stories survive a backend restart; a transcription cut short is resumed; a half upload stores nothing', async () => {
+    const port = await freePort();
+    let backend = await startBackend({ DEMO_FAULT: 'transcription-stuck' }, port);
+    await untilReady(backend);
+    const done = await startStory(backend, { name: 'Durable' });
+    const cutShort = await startStory(backend);
+    const halfUploaded = await startStory(backend);
+    assert.equal((await upload(backend, cutShort, wav)).status, 202);
+    assert.equal((await storedRow(cutShort)).status, 'PROCESSING');
 
-    const degraded = await request(backend.url + healthPath);
-    assert.equal(degraded.status, 200);
-    assert.equal(degraded.json().status, 'ready-degraded');
-    assert.equal(typeof degraded.json().message, 'string');
-    const warnings = Object.values(degraded.json().checks as Record<string, { status: string }>).filter((c) => c.status === 'warn');
-    assert.equal(warnings.length, 1);
+    // Half of a declared body, then the backend dies: it never had the whole recording.
+    const partial = http.request(`${backend.url}/api/story/${halfUploaded}/upload`, { method: 'POST', headers: { 'content-type': 'audio/wav', 'content-length': wav.length } });
+    partial.on('error', () => undefined);
+    partial.write(wav.subarray(0, wav.length / 2));
+    await waitForOutput(backend.process, /fault transcription-stuck: story/);
+    backend.process.child.kill('SIGKILL');
+    await backend.process.exited;
+    assert.deepEqual(await storedRow(halfUploaded), { status: 'CREATED', audio_bytes: null, transcript: null, reason: null });
 
-    const down = await request(frontend.url + healthPath);
-    assert.equal(down.status, 503);
-    assert.equal(down.json().status, 'down');
-    assert.equal(typeof down.json().message, 'string');
-    const failing = Object.values(down.json().checks as Record<string, { status: string; critical?: boolean }>)
-      .filter((c) => c.status === 'fail' && c.critical === true);
-    assert.equal(failing.length, 1);
+    backend = await startBackend({}, port);
+    await untilReady(backend);
+    await waitForOutput(backend.process, new RegExp(`resuming the transcription of story ${cutShort}`));
+    const resumed = await jobOutcome(backend, cutShort);
+    assert.equal(resumed.status, 'COMPLETED');
+    assert.match((await storedRow(cutShort)).transcript, /stand-in transcript/);
+    assert.equal((await request(`${backend.url}/api/story/${done}`)).json().name, 'Durable', 'the story outlived the backend');
+    assert.equal((await request(`${backend.url}/api/story/${halfUploaded}/status`)).json().status, 'CREATED');
+    assert.deepEqual(await stopDemoProcess(backend.process), { code: 0, signal: null }, backend.process.logs());
   });
 
-  it('bad-contract answers 200 with a body that breaks the readiness schema', async () => {
-    const backend = await startBackend({ DEMO_FAULT: 'bad-contract' });
+  it('without its database the backend listens and says down, naming the database, until it can migrate', async () => {
+    const closed = `tcp://127.0.0.1:${await freePort()}`;
+    const backend = await startBackend({ PREFLIGHT_DATABASE_URL: closed });
     const health = await request(backend.url + healthPath);
-    assert.equal(health.status, 200);
-    assert.deepEqual(health.json(), { status: 'READY', checks: 'all good' });
+    assert.equal(health.status, 503);
+    assert.equal(health.json().status, 'down');
+    assert.match(health.json().message, new RegExp(`database: cannot reach PostgreSQL at ${closed.slice('tcp://'.length)} \\(PREFLIGHT_DATABASE_URL\\): ECONNREFUSED`));
   });
+});
 
-  it('story-500 fails every story, and the frontend answers 502 naming the backend status', async () => {
-    const fault = { DEMO_FAULT: 'story-500' };
-    const backend = await startBackend(fault);
-    const frontend = await startFrontend(backend.url, fault);
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const response = await postJson(`${backend.url}/api/stories`, { name: 'a', story: 'b' });
-      assert.equal(response.status, 500);
-      assert.deepEqual(response.json(), { error: 'fault story-500: storage unavailable' });
-    }
-    const page = await postForm(`${frontend.url}/tell-your-story`, { name: 'a', story: 'b' });
-    assert.equal(page.status, 502);
-    assert.match(page.text, /<p role="alert">We could not save your story: the backend answered HTTP 500: fault story-500: storage unavailable<\/p>/);
-    assert.equal((await request(frontend.url + '/tell-your-story')).status, 200, 'story-500 is ignored by the frontend');
+describe('fault switches (DEMO_FAULT)', () => {
+  it('upload-rejected answers 413 and stores nothing; transcription-failed ends FAILED with its reason', async () => {
+    const rejecting = await startBackend({ DEMO_FAULT: 'backend:upload-rejected' });
+    await untilReady(rejecting);
+    const id = await startStory(rejecting);
+    const refused = await upload(rejecting, id, wav);
+    assert.equal(refused.status, 413);
+    assert.match(refused.json().error, /fault upload-rejected/);
+    assert.equal((await storedRow(id)).audio_bytes, null);
+
+    const failing = await startBackend({ DEMO_FAULT: 'transcription-failed' });
+    await untilReady(failing);
+    const failed = await startStory(failing);
+    assert.equal((await upload(failing, failed, wav)).status, 202);
+    assert.deepEqual(await jobOutcome(failing, failed), {
+      id: failed, status: 'FAILED', reason: 'fault transcription-failed: the speech-to-text provider rejected the recording', audioBytes: wav.length,
+    });
+    const frontend = await startFrontend(failing.url);
+    const page = await request(`${frontend.url}/profile/${failed}`);
+    assert.equal(page.status, 409);
+    assert.match(page.text, /its transcription failed: fault transcription-failed/);
   });
 
   it('flaky-once fails only the first story of the process', async () => {
     const backend = await startBackend({ DEMO_FAULT: 'flaky-once' });
-    const first = await postJson(`${backend.url}/api/stories`, { name: 'a', story: 'b' });
+    await untilReady(backend);
+    const first = await postJson(`${backend.url}/api/story/start`, { consent: true });
     assert.equal(first.status, 500);
     assert.match(first.json().error, /flaky-once/);
-    const second = await postJson(`${backend.url}/api/stories`, { name: 'a', story: 'b' });
-    assert.equal(second.status, 201, second.text);
+    assert.equal((await postJson(`${backend.url}/api/story/start`, { consent: true })).status, 201);
   });
 
-  it('page-broken renders the heading without the form; an unreachable backend gives 502; readiness stays ready', async () => {
-    const closedBackend = `http://127.0.0.1:${await freePort()}`;
-    const frontend = await startFrontend(closedBackend, { DEMO_FAULT: 'frontend:page-broken' });
-    const page = await request(frontend.url + '/tell-your-story');
-    assert.equal(page.status, 200);
-    assert.match(page.text, /<h1>Tell Your Story<\/h1>/);
-    assert.doesNotMatch(page.text, /<form|<button/);
-
-    const submitted = await postForm(`${frontend.url}/tell-your-story`, { name: 'a', story: 'b' });
-    assert.equal(submitted.status, 502);
-    assert.match(submitted.text, new RegExp(`<p role="alert">We could not save your story: the backend at ${closedBackend} is unreachable \\(ECONNREFUSED\\)</p>`));
-
+  it('wrong-api-port: the frontend calls the backend port + 1 and says down naming both URLs; mic-blocked sends the policy', async () => {
+    const backend = await startBackend();
+    const frontend = await startFrontend(backend.url, { DEMO_FAULT: 'frontend:wrong-api-port,frontend:mic-blocked' });
+    const wrong = new URL(backend.url);
+    wrong.port = String(Number(wrong.port) + 1);
     const health = await request(frontend.url + healthPath);
-    assert.equal(health.status, 200, 'frontend readiness does not depend on the backend');
-    assert.equal(health.json().status, 'ready');
+    assert.equal(health.status, 503);
+    assert.equal(health.json().status, 'down');
+    assert.match(health.json().message, new RegExp(`the frontend at ${frontend.url} cannot reach the backend it is configured to call at ${wrong.origin} \\(fault wrong-api-port: PREFLIGHT_BACKEND_URL says the backend is at ${backend.url}\\)`));
+    const page = await fetch(`${frontend.url}/tell-your-story`);
+    assert.equal(page.headers.get('permissions-policy'), 'microphone=()');
   });
 
-  it('slow-start waits before listening', async () => {
-    const port = await freePort();
-    const demo = startDemoProcess('backend', {
-      PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${port}`,
-      DEMO_DATA_DIR: await tempDataDir(),
-      DEMO_FAULT: 'frontend:slow-start=5000,backend:slow-start=600',
-    });
-    await waitUntilServing(demo, `http://127.0.0.1:${port}${healthPath}`);
-    const listenedAt = Number(/listening on .* t=(\d+)\)/.exec(demo.stdout())![1]);
-    assert.ok(listenedAt - demo.startedAt >= 600, `listened ${listenedAt - demo.startedAt} ms after spawn`);
-    assert.match(demo.stdout(), /fault slow-start: waiting 600 ms before listening/);
+  it('db-missing and crash-on-start: the database exits 1 before listening, saying why', async () => {
+    for (const fault of ['database:db-missing', 'crash-on-start']) {
+      const demo = startDemoProcess('database', { PREFLIGHT_DATABASE_URL: `tcp://127.0.0.1:${await freePort()}`, DEMO_FAULT: fault });
+      assert.equal((await waitForExit(demo, 20_000)).code, 1, demo.logs());
+      assert.match(demo.stderr(), new RegExp(`\\[demo-database\\] fault ${fault.replace('database:', '')}: .*exiting with code 1`));
+      assert.doesNotMatch(demo.stdout(), /listening on/);
+    }
+  });
+
+  it('db-down: the database stops PostgreSQL and exits 1 once a story is stored; the backend then says down', async () => {
+    const own = await startDatabase({ port: await freePort(), env: { DEMO_FAULT: 'database:db-down' } });
+    const backend = await startBackend({ PREFLIGHT_DATABASE_URL: own.url });
+    await untilReady(backend);
+    await startStory(backend);
+    assert.equal((await waitForExit(own.process, 20_000)).code, 1, own.process.logs());
+    assert.match(own.process.stdout(), /fault db-down: a story was stored/);
+    const health = await request(backend.url + healthPath);
+    assert.equal(health.status, 503);
+    assert.match(health.json().message, /cannot reach PostgreSQL/);
+    await rm(own.dir, { recursive: true, force: true });
+  });
+
+  it('an unknown fault or scope exits 1 naming it, even when scoped to another process', async () => {
+    const demo = startDemoProcess('frontend', { PREFLIGHT_FRONTEND_URL: `http://127.0.0.1:${await freePort()}`, DEMO_FAULT: 'degraded,backend:explode,queue:down' });
+    assert.equal((await waitForExit(demo, 20_000)).code, 1, demo.logs());
+    assert.match(demo.stderr(), /DEMO_FAULT: .*unknown fault "explode"/);
+    assert.match(demo.stderr(), /unknown scope "queue" \(expected "backend:", "frontend:", "database:"\)/);
   });
 });
 
 describe('startup and lifetime failures', { concurrency: true }, () => {
-  it('crash-on-start prints startup lines, then exits 1 quickly before listening', async () => {
-    const demo = startDemoProcess('backend', {
-      PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${await freePort()}`,
-      DEMO_DATA_DIR: await tempDataDir(),
-      DEMO_FAULT: 'crash-on-start',
-    });
-    const exit = await waitForExit(demo, 20_000);
-    assert.equal(exit.code, 1, demo.logs());
+  it('crash-on-start prints startup lines, then exits 1 before listening', async () => {
+    const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${await freePort()}`, DEMO_FAULT: 'crash-on-start' });
+    assert.equal((await waitForExit(demo, 20_000)).code, 1, demo.logs());
     assert.match(demo.stdout(), /\[demo-backend\] starting demo backend/);
-    assert.doesNotMatch(demo.stdout(), /listening on/);
     assert.match(demo.stderr(), /\[demo-backend\] fault crash-on-start: exiting with code 1 before listening/);
   });
 
   it('die-after-ready serves, then exits 7', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const demo = startDemoProcess('frontend', {
-      PREFLIGHT_FRONTEND_URL: url,
-      PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${await freePort()}`,
-      DEMO_FAULT: 'die-after-ready=400',
-    });
-    const health = await waitUntilServing(demo, url + healthPath);
-    assert.equal(health.status, 200);
-    const exit = await waitForExit(demo, 20_000);
-    assert.equal(exit.code, 7, demo.logs());
+    const demo = startDemoProcess('frontend', { PREFLIGHT_FRONTEND_URL: url, PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${await freePort()}`, DEMO_FAULT: 'die-after-ready=400' });
+    await waitUntilServing(demo, url + healthPath);
+    assert.equal((await waitForExit(demo, 20_000)).code, 7, demo.logs());
     assert.match(demo.stderr(), /\[demo-frontend\] fault die-after-ready: exiting with code 7/);
   });
 
   it('never-listen stays alive without listening, and still stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const demo = startDemoProcess('backend', {
-      PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${port}`,
-      DEMO_DATA_DIR: await tempDataDir(),
-      DEMO_FAULT: 'never-listen',
-    });
+    const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${port}`, DEMO_FAULT: 'never-listen' });
     await waitForOutput(demo, /fault never-listen/);
     await assert.rejects(request(`http://127.0.0.1:${port}${healthPath}`));
-    assert.equal(demo.exit(), undefined, 'still alive');
     assert.deepEqual(await stopDemoProcess(demo), { code: 0, signal: null });
   });
 
-  it('an unknown fault exits 1 naming it, even when scoped to the other process', async () => {
-    const demo = startDemoProcess('frontend', {
-      PREFLIGHT_FRONTEND_URL: `http://127.0.0.1:${await freePort()}`,
-      DEMO_FAULT: 'degraded,backend:explode',
-    });
-    const exit = await waitForExit(demo, 20_000);
-    assert.equal(exit.code, 1, demo.logs());
-    assert.match(demo.stderr(), /\[demo-frontend\] invalid configuration: DEMO_FAULT: .*unknown fault "explode"/);
-    assert.doesNotMatch(demo.stdout(), /listening on/);
-  });
-
-  it('NODE_ENV=production with missing DEMO_RELEASE_ID exits 1 and prints every problem', async () => {
-    const demo = startDemoProcess('backend', {
-      NODE_ENV: 'production',
-      PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${await freePort()}`,
-      PREFLIGHT_HEALTH_PATH: 'health',
-      DEMO_DATA_DIR: 'relative/data',
-    });
-    const exit = await waitForExit(demo, 20_000);
-    assert.equal(exit.code, 1, demo.logs());
+  it('NODE_ENV=production without DEMO_RELEASE_ID or PREFLIGHT_DATABASE_URL exits 1 and prints every problem', async () => {
+    const demo = startDemoProcess('backend', { NODE_ENV: 'production', PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${await freePort()}`, PREFLIGHT_HEALTH_PATH: 'health' });
+    assert.equal((await waitForExit(demo, 20_000)).code, 1, demo.logs());
     const stderr = demo.stderr();
     assert.match(stderr, /^\[demo-backend\] invalid configuration: DEMO_RELEASE_ID: expected a release id \(required when NODE_ENV=production\), got \(unset\)$/m);
-    assert.match(stderr, /^\[demo-backend\] invalid configuration: DEMO_DATA_DIR: expected an absolute directory path.*, got "relative\/data"$/m);
+    assert.match(stderr, /^\[demo-backend\] invalid configuration: PREFLIGHT_DATABASE_URL: expected the database URL, set explicitly.*, got \(unset\)$/m);
     assert.match(stderr, /^\[demo-backend\] invalid configuration: PREFLIGHT_HEALTH_PATH: expected a path starting with "\/", got "health"$/m);
     assert.match(stderr, /3 configuration problem\(s\)/);
-    assert.doesNotMatch(demo.stdout(), /listening on/);
-  });
-
-  it('outside production an invalid health path is a warning and the default path is served', async () => {
-    const backend = await startBackend({ PREFLIGHT_HEALTH_PATH: 'health' });
-    assert.match(backend.process.stderr(), /\[demo-backend\] warning: PREFLIGHT_HEALTH_PATH: expected a path starting with "\/", got "health"; using "\/ops\/health\/production"/);
-    assert.equal((await request(backend.url + healthPath)).status, 200);
   });
 
   it('an unparseable URL is fatal even outside production', async () => {
-    const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: 'localhost:3001', DEMO_DATA_DIR: await tempDataDir() });
-    const exit = await waitForExit(demo, 20_000);
-    assert.equal(exit.code, 1, demo.logs());
+    const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: 'localhost:3001' });
+    assert.equal((await waitForExit(demo, 20_000)).code, 1, demo.logs());
     assert.match(demo.stderr(), /PREFLIGHT_BACKEND_URL: expected an http\(s\) URL.*got "localhost:3001"/);
   });
 });
@@ -396,9 +400,8 @@ describe('address families', () => {
       return t.skip(`this machine has no IPv6 loopback: ${String(error)}`);
     }
     const url = `http://[::1]:${port}`;
-    const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, DEMO_DATA_DIR: await tempDataDir() });
-    const health = await waitUntilServing(demo, url + healthPath);
-    assert.equal(health.status, 200);
+    const demo = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, PREFLIGHT_DATABASE_URL: database.url });
+    await waitUntilServing(demo, url + healthPath);
     assert.match(demo.stdout(), new RegExp(`listening on http://\\[::1\\]:${port} \\(pid`));
     await assert.rejects(request(`http://127.0.0.1:${port}${healthPath}`), 'nothing listens on IPv4 for this port');
   });

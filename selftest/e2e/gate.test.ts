@@ -30,16 +30,16 @@ describe('the gate against the bundled demo app', () => {
     assert.ok(Date.parse(frontend.spawnedAt) < Date.parse(backend.readyAt), 'the frontend was spawned before the backend was ready');
   });
 
-  it('exits 3 when a @critical spec fails (story-500), naming the spec and the cause', async () => {
-    const run = await runGate({ env: { DEMO_FAULT: 'story-500' } });
+  it('exits 3 when a @critical spec fails (upload-rejected), naming the spec and the cause', async () => {
+    const run = await runGate({ env: { DEMO_FAULT: 'backend:upload-rejected' } });
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /preflight verdict: critical, exit code 3/);
-    assert.match(run.output, /integration: a story shared in the browser is stored by the backend/);
-    assert.match(run.output, /backend answered HTTP 500/);
+    assert.match(run.output, /integration: a recorded story becomes a profile with its transcript and QR code/);
+    assert.match(run.output, /upload answered HTTP 413/);
     assert.equal(run.verdict.verdict, 'critical');
     assert.deepEqual(
       run.verdict.criticalFailures.map((f: any) => f.title),
-      ['integration: a story shared in the browser is stored by the backend'],
+      ['integration: a recorded story becomes a profile with its transcript and QR code'],
     );
   });
 

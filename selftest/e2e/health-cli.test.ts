@@ -1,10 +1,8 @@
 // `npx preflight health <url>` against every state of the readiness contract: the demo backend's faults and tiny fixture servers.
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { tmpdir } from 'node:os';
 import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { repoRoot, startDemoProcess, stopAllDemoProcesses, stopDemoProcess, waitUntilServing } from '../support/demo-process.ts';
+import { repoRoot, startDatabase, startDemoProcess, stopAllDemoProcesses, stopDemoProcess, waitForOutput, waitUntilServing, type RunningDatabase } from '../support/demo-process.ts';
 import { freePort } from '../support/ports.ts';
 
 async function health(...args: string[]) {
@@ -12,11 +10,16 @@ async function health(...args: string[]) {
   return { exitCode: result.exitCode, output: result.all ?? '' };
 }
 
+let database: RunningDatabase | undefined;
+
 async function withDemoBackend(fault: string, check: (url: string) => Promise<void>) {
+  database ??= await startDatabase({ port: await freePort() });
   const url = `http://127.0.0.1:${await freePort()}`;
-  const backend = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, DEMO_FAULT: fault, DEMO_DATA_DIR: path.join(tmpdir(), `preflight-health-${process.pid}`) });
+  const backend = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, PREFLIGHT_DATABASE_URL: database.url, DEMO_FAULT: fault });
   try {
     await waitUntilServing(backend, `${url}/ops/health/production`);
+    // The backend listens before its migrations ran; the faults are about the contract of a backend that has its database.
+    await waitForOutput(backend, /migrations: /, 20_000);
     await check(url);
   } finally {
     await stopDemoProcess(backend);
@@ -49,7 +52,7 @@ describe('npx preflight health <url>', () => {
       assert.equal(run.exitCode, 0, run.output);
       assert.match(run.output, /\/ops\/health\/production\n {2}HTTP 200 in \d+ ms\n {2}status: ready\n/);
       assert.match(run.output, /\n {2}version \S+, checked at /);
-      assert.match(run.output, /checks:\n {4}storage {2}pass {2}critical/);
+      assert.match(run.output, /checks:\n {4}database {2}pass {2}critical/);
       assert.match(run.output, /preflight health: ready, exit code 0$/);
     }));
 

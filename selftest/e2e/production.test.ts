@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { startProductionStandIn, type ProductionStandIn } from '../support/production-stand-in.ts';
 import { explain, runGate } from '../support/run-gate.ts';
 import { createTestCa, type TestCa } from '../support/test-ca.ts';
@@ -55,11 +56,15 @@ describe('the production target', () => {
     assert.match(warnings, new RegExp(`the certificate of ${prod.url.replace(/[.]/g, '\\.')} expires on \\S+, in [56] day\\(s\\) \\(less than 14\\)`));
     assert.match(warnings, /production runs 1\.4\.2, local is 1\.5\.0/);
     assert.deepEqual(run.verdict.safetySkipped, []);
-    const stories = JSON.parse(fs.readFileSync(path.join(prod.dataDir, 'stories.json'), 'utf8'));
+    const sql = new pg.Client({ host: '127.0.0.1', port: Number(new URL(prod.databaseUrl).port), user: 'postgres', database: 'postgres' });
+    await sql.connect();
+    const stories = (await sql.query('SELECT name, test_data, status FROM stories')).rows;
+    await sql.end();
     assert.equal(stories.length, 1, 'the integration spec stored one story in production');
     assert.match(stories[0].name, /^preflight-test production \d+$/);
-    assert.equal(stories[0].testData, true, 'the X-Preflight-Test header reached the backend');
-    assert.ok(prod.requests().some((line) => line === 'request POST /tell-your-story x-preflight-test=1'), prod.requests().join('\n'));
+    assert.equal(stories[0].test_data, true, 'the X-Preflight-Test header reached the backend');
+    assert.equal(stories[0].status, 'COMPLETED');
+    assert.ok(prod.requests().some((line) => /^request POST \/api\/story\/start x-preflight-test=1$/.test(line)), prod.requests().join('\n'));
   });
 
   for (const [name, certificate, reason] of [

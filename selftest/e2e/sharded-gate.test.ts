@@ -41,8 +41,8 @@ describe('sharded gates', () => {
     assert.match(missing[0].reason, /it ran in no shard/);
   });
 
-  it('failing demo app (story-500): the merge gives the unsharded run\'s verdict, findings and exit code 3', async () => {
-    const env = { DEMO_FAULT: 'story-500' };
+  it('failing demo app (upload-rejected): the merge gives the unsharded run\'s verdict, findings and exit code 3', async () => {
+    const env = { DEMO_FAULT: 'backend:upload-rejected' };
     const unsharded = await runGate({ env });
     const shards = await shardsOf(env);
     assert.equal(unsharded.exitCode, 3, explain(unsharded));

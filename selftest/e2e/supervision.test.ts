@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { isRunning } from '../../harness/services/process-table.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { repoRoot, startDemoProcess, stopAllDemoProcesses, waitUntilServing } from '../support/demo-process.ts';
+import { repoRoot, startDatabase, startDemoProcess, stopAllDemoProcesses, waitForOutput } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
 import { freePort } from '../support/ports.ts';
 import { explain, runGate, type GateRun } from '../support/run-gate.ts';
@@ -118,8 +118,10 @@ describe('a port already taken before boot', () => {
   it('PREFLIGHT_REUSE_EXISTING=true: reuses a service that passes the readiness contract, and leaves it running', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const backend = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, DEMO_DATA_DIR: fs.mkdtempSync('/tmp/preflight-reuse-') });
-    await waitUntilServing(backend, `${url}/ops/health/production`);
+    // A backend that passes its contract has its database: one of its own, started here too.
+    const database = await startDatabase({ port: await freePort() });
+    const backend = startDemoProcess('backend', { PREFLIGHT_BACKEND_URL: url, PREFLIGHT_DATABASE_URL: database.url });
+    await waitForOutput(backend, /migrations: /, 30_000);
     const run = await runGate({ env: { PREFLIGHT_BACKEND_URL: url, PREFLIGHT_REUSE_EXISTING: 'true' } });
     assert.equal(run.exitCode, 0, explain(run));
     assert.equal(service(run, 'backend').reused, true);

@@ -9,9 +9,9 @@ import { explain, runGate } from '../support/run-gate.ts';
 const lastLine = (output: string) => output.trim().split('\n').at(-1);
 const CRITICAL_SPECS = [
   'backend starts: its readiness contract says ready',
-  'frontend starts: the home page links to Tell Your Story',
-  'integration: a story shared in the browser is stored by the backend',
-  'Tell Your Story page: heading, labelled fields and the share button',
+  'frontend starts: the home page calls to tell your story',
+  'integration: a recorded story becomes a profile with its transcript and QR code',
+  'Tell Your Story: consent, then a recording with the microphone',
 ];
 
 describe('the verdict of real gate runs', () => {

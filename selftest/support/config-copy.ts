@@ -8,6 +8,7 @@ import { repoRoot } from './demo-process.ts';
 export const DEMO_CONFIG_FILES = [
   'demo-app/backend/.env.example',
   'demo-app/frontend/.env.example',
+  'demo-app/database/.env.example',
   'demo-app/tunnel/config.yml',
   'demo-app/ecosystem.config.cjs',
   'demo-app/docs/RUNBOOK.md',

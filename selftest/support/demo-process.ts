@@ -1,5 +1,8 @@
-// Runs the real demo backend/frontend as child processes for the selftests, and always tears them down.
+// Runs the real demo database/backend/frontend as child processes for the selftests, and always tears them down.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -11,7 +14,7 @@ export interface ProcessExit {
 }
 
 export interface DemoProcess {
-  readonly service: 'backend' | 'frontend';
+  readonly service: DemoService;
   readonly child: ChildProcess;
   readonly startedAt: number;
   readonly exited: Promise<ProcessExit>;
@@ -23,10 +26,12 @@ export interface DemoProcess {
   logs(): string;
 }
 
+export type DemoService = 'backend' | 'frontend' | 'database';
+
 const running = new Set<DemoProcess>();
 
 /** Starts `node --import tsx demo-app/<service>/server.ts` with only the given PREFLIGHT_/DEMO_ variables. */
-export function startDemoProcess(service: 'backend' | 'frontend', env: Record<string, string>): DemoProcess {
+export function startDemoProcess(service: DemoService, env: Record<string, string>): DemoProcess {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) =>
       !/^(PREFLIGHT_|DEMO_)/.test(key) && !['NODE_ENV', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT'].includes(key)),
@@ -141,4 +146,31 @@ export function postForm(url: string, fields: Record<string, string>, headers: R
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(fields).toString(),
   });
+}
+
+/**
+ * A folder for the demo database: PostgreSQL runs as the user postgres when we are root, so the folder (made 0700
+ * by mkdtemp) is opened to every user.
+ */
+export async function databaseDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'preflight-db-'));
+  await chmod(dir, 0o755);
+  return dir;
+}
+
+export interface RunningDatabase {
+  process: DemoProcess;
+  /** PREFLIGHT_DATABASE_URL */
+  url: string;
+  port: number;
+  dir: string;
+}
+
+/** Starts the demo database on `port` in `dir` (new ones by default) and waits for its listening line. */
+export async function startDatabase(options: { port: number; dir?: string; env?: Record<string, string> }): Promise<RunningDatabase> {
+  const dir = options.dir ?? (await databaseDir());
+  const url = `tcp://127.0.0.1:${options.port}`;
+  const demo = startDemoProcess('database', { PREFLIGHT_DATABASE_URL: url, DEMO_DB_DIR: dir, ...options.env });
+  await waitForOutput(demo, /\[demo-database\] listening on /, 60_000);
+  return { process: demo, url, port: options.port, dir };
 }

@@ -18,7 +18,7 @@ export async function collectBlobReports(shards: GateRun[]): Promise<string> {
 }
 
 export async function mergeReports(blobDir: string, env: Record<string, string> = {}): Promise<GateRun> {
-  const { env: mergeEnv, reportsDir, backendUrl, frontendUrl, mark } = await gateEnvironment(env);
+  const { env: mergeEnv, reportsDir, backendUrl, frontendUrl, databaseUrl, mark } = await gateEnvironment(env);
   const started = Date.now();
   const result = await execa('npx', ['playwright', 'merge-reports', '--config', 'playwright.config.ts', blobDir], {
     cwd: repoRoot,
@@ -29,5 +29,5 @@ export async function mergeReports(blobDir: string, env: Record<string, string> 
     stdin: 'ignore',
     timeout: 120_000,
   });
-  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, mark });
+  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, databaseUrl, mark });
 }

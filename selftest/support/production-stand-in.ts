@@ -1,11 +1,8 @@
 // The production stand-in: the demo app in production mode (NODE_ENV=production, a release id, an absolute data
 // dir) behind the TLS proxy fixture on loopback. Every process is a real one, and `stop()` ends them all.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { repoRoot, startDemoProcess, stopDemoProcess, waitUntilServing, type DemoProcess } from './demo-process.ts';
+import { repoRoot, startDatabase, startDemoProcess, stopDemoProcess, waitUntilServing, type DemoProcess } from './demo-process.ts';
 import { freePort } from './ports.ts';
 import type { IssuedCertificate } from './test-ca.ts';
 
@@ -14,7 +11,8 @@ export interface ProductionStandIn {
   url: string;
   /** The production backend, as PREFLIGHT_PRODUCTION_API_URL. */
   apiUrl: string;
-  dataDir: string;
+  /** Production's database (PREFLIGHT_DATABASE_URL), to read what the gate stored there. */
+  databaseUrl: string;
   /** Every request the proxy received, one line each ("request GET /path x-preflight-test=1"). */
   requests(): string[];
   stop(): Promise<void>;
@@ -31,18 +29,24 @@ export interface StandInOptions {
 
 export async function startProductionStandIn(options: StandInOptions = {}): Promise<ProductionStandIn> {
   const { host = 'localhost', version = '0.1.0', releaseId = 'release-prod-1' } = options;
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'preflight-prod-data-'));
-  const [backendPort, frontendPort, publicFrontendPort, publicApiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [backendPort, frontendPort, publicFrontendPort, publicApiPort, databasePort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const backendUrl = `http://127.0.0.1:${backendPort}`;
+  const scheme = options.certificate ? 'https' : 'http';
+  const publicUrl = `${scheme}://${host}:${publicFrontendPort}`;
+  const publicApiUrl = `${scheme}://${host}:${publicApiPort}`;
+  const database = await startDatabase({ port: databasePort });
   const env = {
     NODE_ENV: 'production',
     DEMO_RELEASE_ID: releaseId,
     DEMO_VERSION: version,
-    DEMO_DATA_DIR: dataDir,
+    PREFLIGHT_DATABASE_URL: database.url,
     PREFLIGHT_BACKEND_URL: backendUrl,
     PREFLIGHT_FRONTEND_URL: `http://127.0.0.1:${frontendPort}`,
+    // The browser reaches production through the proxy, as it would through a tunnel.
+    DEMO_PUBLIC_URL: publicUrl,
+    DEMO_PUBLIC_API_URL: publicApiUrl,
   };
-  const demo: DemoProcess[] = [startDemoProcess('backend', env), startDemoProcess('frontend', env)];
+  const demo: DemoProcess[] = [database.process, startDemoProcess('backend', env), startDemoProcess('frontend', env)];
   const proxy = startProxy([
     { listen: publicFrontendPort, upstream: env.PREFLIGHT_FRONTEND_URL },
     { listen: publicApiPort, upstream: backendUrl },
@@ -53,19 +57,18 @@ export async function startProductionStandIn(options: StandInOptions = {}): Prom
   };
   try {
     await Promise.all([
-      waitUntilServing(demo[0]!, `${backendUrl}/ops/health/production`),
-      waitUntilServing(demo[1]!, `${env.PREFLIGHT_FRONTEND_URL}/ops/health/production`),
+      waitUntilServing(demo[1]!, `${backendUrl}/ops/health/production`),
+      waitUntilServing(demo[2]!, `${env.PREFLIGHT_FRONTEND_URL}/ops/health/production`),
       proxy.listening(2),
     ]);
   } catch (error) {
     await stop();
     throw error;
   }
-  const scheme = options.certificate ? 'https' : 'http';
   return {
-    url: `${scheme}://${host}:${publicFrontendPort}`,
-    apiUrl: `${scheme}://${host}:${publicApiPort}`,
-    dataDir,
+    url: publicUrl,
+    apiUrl: publicApiUrl,
+    databaseUrl: database.url,
     requests: () => proxy.output().split('\n').filter((line) => line.startsWith('request ')),
     stop,
   };

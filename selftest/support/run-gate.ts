@@ -1,7 +1,7 @@
 // Runs the real gate, `npx playwright test`, as a subprocess on free ports with its own reports folder,
 // the way Playwright's own tests run its runner. Several gates can run side by side.
 import fs from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ export interface GateRun {
   reportsDir: string;
   backendUrl: string;
   frontendUrl: string;
+  databaseUrl: string;
   /** reports/verdict.json, if the run wrote one. */
   verdict: any;
   /** Value of GATE_MARK_VAR in the gate's environment: every process of the run inherits it (see leftovers.ts). */
@@ -38,8 +39,11 @@ export interface GateOptions {
 /** The environment a gate runs in: no PREFLIGHT_/DEMO_ variables leak in from the caller. */
 export async function gateEnvironment(extra: Record<string, string> = {}) {
   const reportsDir = await mkdtemp(path.join(tmpdir(), 'preflight-gate-'));
+  // The demo database keeps its cluster below (DEMO_DATA_DIR); PostgreSQL runs as the user postgres when we are root.
+  await chmod(reportsDir, 0o755);
   const backendUrl = `http://127.0.0.1:${await freePort()}`;
   const frontendUrl = `http://127.0.0.1:${await freePort()}`;
+  const databaseUrl = `tcp://127.0.0.1:${await freePort()}`;
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(PREFLIGHT_|DEMO_|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/.test(key)),
   );
@@ -48,17 +52,18 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
     PREFLIGHT_REPORTS_DIR: reportsDir,
     PREFLIGHT_BACKEND_URL: backendUrl,
     PREFLIGHT_FRONTEND_URL: frontendUrl,
+    PREFLIGHT_DATABASE_URL: databaseUrl,
     DEMO_DATA_DIR: path.join(reportsDir, 'demo-data'),
     // Each gate its own history, not the project's (docs/history.md).
     PREFLIGHT_HISTORY_FILE: path.join(reportsDir, 'history.jsonl'),
     [GATE_MARK_VAR]: randomUUID(),
     ...extra,
   };
-  return { env, reportsDir, backendUrl, frontendUrl, mark: env[GATE_MARK_VAR] };
+  return { env, reportsDir, backendUrl, frontendUrl, databaseUrl: env.PREFLIGHT_DATABASE_URL, mark: env[GATE_MARK_VAR] };
 }
 
 export async function runGate(options: GateOptions = {}): Promise<GateRun> {
-  const { env, reportsDir, backendUrl, frontendUrl, mark } = await gateEnvironment(options.env);
+  const { env, reportsDir, backendUrl, frontendUrl, databaseUrl, mark } = await gateEnvironment(options.env);
   const started = Date.now();
   const subprocess = execa('npx', ['playwright', 'test', ...(options.args ?? [])], {
     cwd: repoRoot,
@@ -74,13 +79,13 @@ export async function runGate(options: GateOptions = {}): Promise<GateRun> {
   const result = await subprocess;
   const duringError = await during;
   if (duringError) throw duringError;
-  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, mark });
+  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, databaseUrl, mark });
 }
 
 /** What a finished `playwright test` or `merge-reports` subprocess tells: its exit, output and verdict.json. */
 export function gateRunResult(
   result: { exitCode?: number; signal?: string; all?: string },
-  run: { started: number; reportsDir: string; backendUrl: string; frontendUrl: string; mark: string },
+  run: { started: number; reportsDir: string; backendUrl: string; frontendUrl: string; databaseUrl: string; mark: string },
 ): GateRun {
   const verdictFile = path.join(run.reportsDir, 'verdict.json');
   return {
@@ -91,6 +96,7 @@ export function gateRunResult(
     reportsDir: run.reportsDir,
     backendUrl: run.backendUrl,
     frontendUrl: run.frontendUrl,
+    databaseUrl: run.databaseUrl,
     verdict: fs.existsSync(verdictFile) ? JSON.parse(fs.readFileSync(verdictFile, 'utf8')) : undefined,
     mark: run.mark,
   };

@@ -32,7 +32,7 @@ describe('drift comparison over the demo app\'s config set', () => {
     const root = await copyDemoConfig();
     fs.rmSync(path.join(root, 'demo-app/ecosystem.config.cjs'));
     const result = await check(root);
-    assert.equal(result.critical.length, 4, reasons(result.critical).join('\n'));
+    assert.equal(result.critical.length, 6, reasons(result.critical).join('\n'));
     for (const finding of result.critical) assert.match(finding.reason, /demo-app\/ecosystem\.config\.cjs: file not found/);
   });
 
@@ -40,7 +40,7 @@ describe('drift comparison over the demo app\'s config set', () => {
     const root = await copyDemoConfig({ 'demo-app/docs/RUNBOOK.md': (t) => t.replace('3001/ops/health/production`', '3001/healthz`') });
     const result = await check(root);
     assert.deepEqual(reasons(result.warnings), [
-      'readiness contract path: demo-app/docs/RUNBOOK.md:13 says /healthz, but demo-app/backend/.env.example:10 (source of truth) says /ops/health/production',
+      'readiness contract path: demo-app/docs/RUNBOOK.md:14 says /healthz, but demo-app/backend/.env.example:10 (source of truth) says /ops/health/production',
     ]);
     assert.deepEqual([driftExitCode(result, false), driftExitCode(result, true)], [1, 2]);
   });

@@ -4,7 +4,7 @@ export class HomePage {
   readonly tellYourStoryLink: Locator;
 
   constructor(readonly page: Page) {
-    this.tellYourStoryLink = page.getByRole('link', { name: 'Tell Your Story' });
+    this.tellYourStoryLink = page.getByRole('link', { name: 'Press to tell your story' });
   }
 
   async open(): Promise<void> {
