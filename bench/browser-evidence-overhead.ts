@@ -35,6 +35,8 @@ const app = spawn(process.execPath, ['--import', 'tsx', 'selftest/fixtures/brows
   env: { ...process.env, BENCH_APP_URL: origin },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// However this script ends (an error, a closed pipe), the app it started ends with it.
+process.on('exit', () => app.kill('SIGTERM'));
 try {
   const [line] = (await once(app.stdout!, 'data')) as [Buffer];
   if (!line.toString().startsWith('listening')) throw new Error(`the fixture app did not start: ${line}`);
