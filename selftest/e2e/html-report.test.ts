@@ -13,7 +13,7 @@ async function openReport(run: GateRun): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`file://${path.join(run.reportsDir, 'html', 'index.html')}`);
   // The report's own app has rendered too: the verdict sits above the spec results, not instead of them.
-  await page.getByText('All', { exact: false }).first().waitFor();
+  await page.locator('#root').getByText('All', { exact: true }).first().waitFor();
   return page;
 }
 
@@ -37,7 +37,9 @@ describe('the HTML report opens on the verdict', () => {
     assert.match(await page.getByTestId('preflight-drift').innerText(), /none found/);
     // The verdict is the first thing on the page: above the report's own header.
     const verdictBox = (await verdict.boundingBox())!;
+    const specsBox = (await page.locator('#root').boundingBox())!;
     assert.ok(verdictBox.y < 5, `the verdict starts at the top (y=${verdictBox.y})`);
+    assert.ok(specsBox.y >= verdictBox.y + verdictBox.height, 'the spec results follow below the verdict');
     // docs/images/html-report-verdict.png is this screenshot.
     const screenshot = path.join(run.reportsDir, 'html-report-verdict.png');
     await page.screenshot({ path: screenshot });
