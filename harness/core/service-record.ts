@@ -20,7 +20,7 @@ export interface ServiceRecord {
   contractReason?: string;
   version?: string;
   releaseId?: string;
-  /** Readiness probes sent before it was ready (or gave up). */
+  /** Readiness probes it answered (or accepted and left unanswered) before it was ready or the wait ended. */
   probes?: number;
   /** Set when it was not started because these services it depends on did not become ready. */
   notStartedBecause?: string[];

@@ -60,7 +60,8 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
       const outcome = await probe(Math.min(2_000, Math.max(50, remaining)));
-      probes++;
+      // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
+      if (outcome.kind !== 'unreachable') probes++;
       if (!telling || informativeness(outcome) >= informativeness(telling)) telling = outcome;
       let pause = intervalMs;
       if (outcome.kind === 'answered') {

@@ -61,3 +61,37 @@ describe('a foreign app declared in a gate configuration file', () => {
     assert.ok(!fs.existsSync(path.join(run.reportsDir, 'logs')), 'no service was started');
   });
 });
+
+describe('probing a real app can live with, and diagnoses that stay true', () => {
+  it('a "down" with its message is kept over a later 429, whose Retry-After is honoured', async () => {
+    const run = await runShop('rate-limited.config.ts');
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /backend answered "down" for 5\.0 s and never became ready: warming the product cache/);
+    assert.doesNotMatch(run.output, /Too Many Requests/);
+    // Three answers, the 429, then nothing until the deadline: it waited the 900 s Retry-After out.
+    assert.ok(service(run, 'backend').probes <= 5, `probes: ${service(run, 'backend').probes}`);
+  });
+
+  it('a service that stops serving mid-run (alive, liveness failing): exit 3, "stopped serving during the run"', async () => {
+    const run = await runShop('liveness.config.ts');
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(service(run, 'database').contractReason, /accepts TCP connections/, 'ready once its log line appeared and its port accepted');
+    assert.match(run.output, /backend \(pid \d+\) stopped serving during the run, after it was ready: its liveness route failed 3 times in a row/);
+    assert.match(run.output, /last liveness probe: http:\/\/127\.0\.0\.1:\d+\/health\/live answered HTTP 503, expected HTTP 200-299/);
+  });
+
+  it('accepts TCP connections but never answers HTTP: diagnosed as exactly that', async () => {
+    const run = await runGate({ env: { PREFLIGHT_BACKEND_CMD: 'node --import tsx selftest/fixtures/silent-http/server.ts', PREFLIGHT_READY_TIMEOUT_MS: '5000' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /backend accepts TCP connections on 127\.0\.0\.1:\d+ but never answered the HTTP request GET http:\/\/127\.0\.0\.1:\d+\/ops\/health\/production/);
+    assert.doesNotMatch(run.output, /nothing answers on|listens on another host or port/);
+  });
+
+  it('an app crashed under its file watcher (node --watch): the crash quoted from its log, not "stuck starting"', async () => {
+    const run = await runGate({ env: { PREFLIGHT_FRONTEND_CMD: 'node --watch --import tsx selftest/fixtures/watched-app/app.ts', PREFLIGHT_READY_TIMEOUT_MS: '5000' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /frontend's app crashed under its file watcher \(node --watch\)/);
+    assert.match(run.output, /\| .*TypeError: Cannot read properties of undefined \(reading 'port'\)/);
+    assert.doesNotMatch(run.output, /stuck starting/);
+  });
+});
