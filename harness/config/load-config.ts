@@ -54,7 +54,7 @@ export interface PreflightConfig {
   frontend?: ServiceConfig;
   /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
   healthPath: string;
-  /** The longest time any service may take to become ready. */
+  /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
   readyTimeoutMs: number;
   reuseExisting: boolean;
   /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
@@ -195,7 +195,7 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: { specs?: 
     backend: services.find((service) => service.name === 'backend'),
     frontend: services.find((service) => service.name === 'frontend'),
     healthPath: env.PREFLIGHT_HEALTH_PATH,
-    readyTimeoutMs: Math.max(...services.map((service) => service.timeoutMs)),
+    readyTimeoutMs: longestChain(services, (service) => service.timeoutMs),
     reuseExisting: env.PREFLIGHT_REUSE_EXISTING,
     production:
       env.PREFLIGHT_PRODUCTION_URL && env.PREFLIGHT_PRODUCTION_API_URL
@@ -209,6 +209,13 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: { specs?: 
     drift: driftLocation(env, gate.driftRules, baseDir),
     specsDir: path.resolve(baseDir, gate.specs ?? 'tests'),
   };
+}
+
+/** The largest sum of `weight` along a dependency chain (the configuration has no cycles: it was validated). */
+export function longestChain(services: ServiceConfig[], weight: (service: ServiceConfig) => number): number {
+  const byName = new Map(services.map((service) => [service.name, service]));
+  const chainTo = (service: ServiceConfig): number => weight(service) + Math.max(0, ...service.dependsOn.map((name) => chainTo(byName.get(name)!)));
+  return Math.max(0, ...services.map(chainTo));
 }
 
 /**
