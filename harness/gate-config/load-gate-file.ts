@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { require as requireTypeScript } from 'tsx/cjs/api';
 import type { z } from 'zod';
+import { loadUserModule } from '../core/load-typescript.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
 import { GATE_CONFIG_FILE } from '../config/defaults.ts';
 import { dependencyProblems, gateFileSchema, type GateFile } from './schema.ts';
@@ -34,8 +33,7 @@ export function loadGateFile(env: NodeJS.ProcessEnv = process.env): GateFileResu
   }
   let exported: unknown;
   try {
-    const module = requireTypeScript(file, pathToFileURL(file).href) as { default?: unknown };
-    exported = module.default ?? module;
+    exported = loadUserModule(file);
   } catch (error) {
     return { kind: 'invalid', file, problems: [`${display(file)} does not load: ${firstLines(error)}; fix: correct the file (check it with npx tsc --noEmit)`] };
   }

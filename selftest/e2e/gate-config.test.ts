@@ -4,7 +4,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
 import { freePort } from '../support/ports.ts';
 import { explain, runGate, type GateRun } from '../support/run-gate.ts';
@@ -14,7 +18,8 @@ const service = (run: GateRun, name: string) => run.verdict.services.find((s: an
 const readLog = (run: GateRun, name: string) => fs.readFileSync(path.join(run.reportsDir, 'logs', `${name}.log`), 'utf8');
 
 async function runShop(config: string, env: Record<string, string> = {}): Promise<GateRun> {
-  const run = await runGate({ env: { PREFLIGHT_CONFIG: `${configs}/${config}`, PREFLIGHT_DATABASE_URL: `tcp://127.0.0.1:${await freePort()}`, ...env } });
+  const file = path.isAbsolute(config) ? config : `${configs}/${config}`;
+  const run = await runGate({ env: { PREFLIGHT_CONFIG: file, PREFLIGHT_DATABASE_URL: `tcp://127.0.0.1:${await freePort()}`, ...env } });
   assert.deepEqual(leftoverProcesses(run), [], `nothing of the run is left\n${explain(run)}`);
   return run;
 }
@@ -49,6 +54,36 @@ describe('a foreign app declared in a gate configuration file', () => {
     assert.match(run.output, /database exited with code 4 before it was ready/);
     assert.match(run.output, /backend was not started: it depends on database, which did not become ready/);
     assert.equal(service(run, 'backend').pid, undefined, 'the backend was never started');
+  });
+
+  it('preflight kept in e2e/ of a monorepo, the app in ../backend and ../frontend, all outside this project', async () => {
+    const monorepo = await mkdtemp(path.join(tmpdir(), 'preflight-monorepo-'));
+    const shop = path.join(repoRoot, 'selftest/fixtures/shop');
+    for (const folder of ['database', 'backend', 'frontend']) fs.cpSync(path.join(shop, folder), path.join(monorepo, folder), { recursive: true });
+    fs.mkdirSync(path.join(monorepo, 'e2e/specs'), { recursive: true });
+    const harness = (file: string) => path.join(repoRoot, 'harness', file);
+    const spec = fs.readFileSync(path.join(shop, 'specs/shop.spec.ts'), 'utf8').replace('../../../../harness/fixtures/gate-fixtures.ts', harness('fixtures/gate-fixtures.ts'));
+    fs.writeFileSync(path.join(monorepo, 'e2e/specs/shop.spec.ts'), spec);
+    fs.writeFileSync(path.join(monorepo, 'e2e/drift.rules.ts'), `import { defineDriftRules } from '${harness('drift/rules.ts')}';\nexport default defineDriftRules({ rules: [] });\n`);
+    // The app's folders have no node_modules of their own: tsx is named by its path.
+    const node = `node --import ${pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href}`;
+    fs.writeFileSync(
+      path.join(monorepo, 'e2e/preflight.config.ts'),
+      `import { defineGate } from '${harness('gate-config/define-gate.ts')}';
+export default defineGate({
+  specs: 'specs',
+  driftRules: 'drift.rules.ts',
+  services: {
+    database: { command: '${node} server.ts', cwd: '../database', url: 'tcp://127.0.0.1:5433', readiness: { kind: 'tcp' } },
+    backend: { command: '${node} server.ts', cwd: '../backend', env: { SHOP_MODE: 'test' }, envFile: '.env.shop', url: 'http://127.0.0.1:3001', dependsOn: ['database'] },
+    frontend: { command: '${node} server.ts', cwd: '../frontend', url: 'http://127.0.0.1:3000', readiness: { kind: 'http' } },
+  },
+});
+`,
+    );
+    const run = await runShop(path.join(monorepo, 'e2e/preflight.config.ts'));
+    assert.equal(run.exitCode, 0, explain(run));
+    assert.equal(run.verdict.specs.passed, 1, 'the spec in ../e2e/specs ran');
   });
 
   it('a configuration file with several mistakes: exit 3 before anything starts, every mistake in one message', async () => {
