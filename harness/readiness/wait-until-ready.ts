@@ -6,7 +6,8 @@ import type { ExitInfo } from '../core/exit-info.ts';
 export type ReadinessOutcome =
   | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
   | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome; probes: number }
-  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number }
+  /** `early`: given up before the deadline, because `hopeless` said waiting could not help. */
+  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number; early?: boolean }
   | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
   | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
 
@@ -22,6 +23,8 @@ export interface WaitUntilReadyOptions {
   intervalMs?: number;
   /** An answer that ends the wait at once (the contract's 200 with a broken body: waiting will not fix it). */
   failsAtOnce?(outcome: ProbeOutcome & { kind: 'answered' }): boolean;
+  /** Checked between probes: true ends the wait at once (an app crashed under a file watcher that waits for changes). */
+  hopeless?(): boolean;
   signal?: AbortSignal;
 }
 
@@ -59,6 +62,7 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
     while (!stop.signal.aborted) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
+      if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(timeoutMs - remaining), lastProbe: telling, probes, early: true };
       const outcome = await probe(Math.min(2_000, Math.max(50, remaining)));
       // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
       if (outcome.kind !== 'unreachable') probes++;

@@ -5,7 +5,7 @@ import { hostOf } from '../network/resolve-host.ts';
 import { serviceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
-import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
+import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, watcherGaveUp } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
 import { watchLiveness } from './liveness.ts';
 import { findPortHolders, portAnswers } from './port-holder.ts';
@@ -115,6 +115,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       probe: serviceProbe(service, () => handle.log.tail(200)),
       failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
       timeoutMs: service.timeoutMs,
+      hopeless: () => watcherGaveUp(handle),
       exited: handle.exited,
       signal: abort.signal,
     });

@@ -39,7 +39,7 @@ export function diagnoseNotReady(
       const crash = watcherCrash(handle);
       if (crash) {
         // The watcher stays alive after its app crashed: the process looks alive, the crash is in its log.
-        summary = `${service.name}'s app crashed under its file watcher (${crash.watcher}), which stays alive and waits for file changes, so it never became ready within ${seconds(outcome.timeoutMs)}`;
+        summary = `${service.name}'s app crashed under its file watcher (${crash.watcher}), which stays alive and waits for file changes, so it ${outcome.early ? `could not become ready (seen ${seconds(outcome.timeoutMs)} after its start)` : `never became ready within ${seconds(outcome.timeoutMs)}`}`;
         cause = [`  the crash, from its log (${handle.log.file}):`, ...crash.lines.map((line) => `    | ${line}`), `  likely cause: the error above; fix it, or run the command yourself to see it: ${service.command}  (set by ${service.setBy.command})`].join('\n');
       } else if (answered?.state === 'down') {
         // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
@@ -87,7 +87,15 @@ function expectation(service: ServiceConfig): string {
 
 // Commands that keep a watcher process alive while the app they run crashed, and what they print when it did.
 const WATCHER = /(?:^|[\s/])(node\s+(?:[^|;&]*\s)?--watch(?:-path)?\b|tsx\s+watch|nodemon|next\s+dev|ts-node-dev|vite)\b/;
+// What watchers print once their app crashed and they wait for a file to change (node --watch, nodemon, tsx watch).
+const WATCHER_WAITING = /Failed running|app crashed - waiting for file changes|waiting for file changes before|Waiting for file changes/i;
 const CRASH_LINE = /\b(?:[A-Z][A-Za-z]*Error|Error|Exception)\b|app crashed|Failed running|failed to compile|Unhandled/;
+
+/** True once an app run under a file watcher crashed and the watcher only waits for changes: waiting longer cannot help. */
+export function watcherGaveUp(handle: RunningService): boolean {
+  if (!WATCHER.test(handle.service.command)) return false;
+  return handle.log.tail(20).some((line) => WATCHER_WAITING.test(line));
+}
 
 /** The crash of an app under a file watcher (node --watch, tsx watch, nodemon, next dev), quoted from its log. */
 function watcherCrash(handle: RunningService): { watcher: string; lines: string[] } | undefined {
