@@ -52,6 +52,8 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
   subprocess.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   const tree: ServiceTree = { pgid: pid, tag };
+  // Its output has drained once every process holding its pipes is gone: the last lines (a shutdown message) are then logged.
+  const drained = new Promise<void>((resolve) => subprocess.once('close', () => resolve()));
 
   const handle: RunningService = {
     service,
@@ -68,6 +70,8 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
     stop: async () => {
       const { signal, graceMs } = service.stop;
       const result = await terminateServiceTree(tree, graceMs, signal);
+      // Bounded: a process that escaped the tree may hold the pipe open for ever.
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
       if (result.killed.length) {
         log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after ${signal}; killed with SIGKILL`);
       }

@@ -107,6 +107,12 @@ describe('probing a real app can live with, and diagnoses that stay true', () =>
     assert.ok(service(run, 'backend').probes <= 5, `probes: ${service(run, 'backend').probes}`);
   });
 
+  it('probe.headers reach the service (its limiter exempts them), and stop.signal is what it gets at teardown', async () => {
+    const run = await runShop('polite.config.ts');
+    assert.equal(run.exitCode, 0, explain(run));
+    assert.match(readLog(run, 'backend'), /\[shop-backend\] received SIGINT, closing/);
+  });
+
   it('a service that stops serving mid-run (alive, liveness failing): exit 3, "stopped serving during the run"', async () => {
     const run = await runShop('liveness.config.ts');
     assert.equal(run.exitCode, 3, explain(run));
