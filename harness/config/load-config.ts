@@ -3,7 +3,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { loadGateFile, display, type GateFileResult } from '../gate-config/load-gate-file.ts';
+import { loadGateFile, type GateFileResult } from '../gate-config/load-gate-file.ts';
 import { addSecretValues } from '../secrets/redact.ts';
 import { DEFAULT_STOP, DEMO_SERVICES } from './defaults.ts';
 import type { GateFile } from '../gate-config/schema.ts';
@@ -234,4 +234,3 @@ export function defaultConfig(): PreflightConfig {
   return result.config;
 }
 
-export { display as displayFile };
