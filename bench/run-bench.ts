@@ -9,27 +9,46 @@ import { chooseChromium } from '../harness/browser/chromium.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
 import { repoRoot } from '../selftest/support/demo-process.ts';
+import { longestChain, parseConfig } from '../harness/config/load-config.ts';
+import { loadGateFile } from '../harness/gate-config/load-gate-file.ts';
+import { freePort } from '../selftest/support/ports.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';
-import { formatTable, summarize, type RunLike } from './summary.ts';
+import { formatChainTable, formatTable, range, summarize, type RunLike } from './summary.ts';
 
 /** Two services that take 1.5 s and 1.0 s to start listening (issue 7's scenario). */
 const SCENARIO = 'backend:slow-start=1500,frontend:slow-start=1000';
 const SAMPLE_EVERY_MS = 25;
 
+/**
+ * A dependency chain (issue 11): the shop of selftest/fixtures/shop, its database 1.0 s to listen, then its backend
+ * (which needs the database) answering "down" for 0.5 s; its frontend 1.0 s to listen, in parallel.
+ */
+const CHAIN = {
+  config: 'selftest/fixtures/shop/configs/shop.config.ts',
+  env: { SHOP_DATABASE_STARTUP_MS: '1000', SHOP_WARM_UP_MS: '500', SHOP_FRONTEND_STARTUP_MS: '1000' },
+  baselineConfig: 'bench/webserver-chain.config.ts',
+};
+
 type Contender = 'preflight' | 'baseline';
+type Scenario = 'two-services' | 'chain';
 
 interface RunFigures extends RunLike {
   exitCode: number | undefined;
+  /** Chain scenario, preflight only: how far the end of the specs was from the chain's limit. */
+  chain?: ChainFigures;
 }
 
-async function runOnce(contender: Contender): Promise<RunFigures> {
+async function scenarioEnvironment(scenario: Scenario, contender: Contender, timingFile: string) {
+  const common = { BENCH_TIMING_FILE: timingFile, ...(contender === 'baseline' ? { DEBUG: 'pw:webserver', DEBUG_COLORS: 'false' } : {}) };
+  if (scenario === 'two-services') return gateEnvironment({ DEMO_FAULT: SCENARIO, ...common });
+  return gateEnvironment({ PREFLIGHT_CONFIG: CHAIN.config, PREFLIGHT_DATABASE_URL: `tcp://127.0.0.1:${await freePort()}`, ...CHAIN.env, ...common });
+}
+
+async function runOnce(contender: Contender, scenario: Scenario = 'two-services'): Promise<RunFigures> {
   const timingFile = path.join(os.tmpdir(), `preflight-bench-timing-${process.pid}-${Date.now()}.json`);
-  const { env, reportsDir } = await gateEnvironment({
-    DEMO_FAULT: SCENARIO,
-    BENCH_TIMING_FILE: timingFile,
-    ...(contender === 'baseline' ? { DEBUG: 'pw:webserver', DEBUG_COLORS: 'false' } : {}),
-  });
-  const args = ['playwright', 'test', ...(contender === 'baseline' ? ['--config', 'bench/webserver-baseline.config.ts'] : [])];
+  const { env, reportsDir } = await scenarioEnvironment(scenario, contender, timingFile);
+  const baselineConfig = scenario === 'chain' ? CHAIN.baselineConfig : 'bench/webserver-baseline.config.ts';
+  const args = ['playwright', 'test', ...(contender === 'baseline' ? ['--config', baselineConfig] : [])];
 
   const started = Date.now();
   const child = execa('npx', args, { cwd: repoRoot, env, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
@@ -51,8 +70,10 @@ async function runOnce(contender: Contender): Promise<RunFigures> {
   const listenedAt = listeningTimes(contender, output, reportsDir);
   let declaredReady: { backend?: number; frontend?: number };
   let timing: { firstTestStartedAt?: number; lastTestEndedAt?: number } = {};
+  let chain: ChainFigures | undefined;
   if (contender === 'preflight') {
     const verdict = JSON.parse(fs.readFileSync(reportPaths(repoRoot, { PREFLIGHT_REPORTS_DIR: reportsDir }).verdict, 'utf8'));
+    if (scenario === 'chain') chain = chainFigures(verdict, env, started);
     declaredReady = Object.fromEntries(verdict.services.map((s: { name: string; readyAt: string }) => [s.name, Date.parse(s.readyAt)]));
     timing = { firstTestStartedAt: Date.parse(verdict.timing?.firstTestStartedAt), lastTestEndedAt: Date.parse(verdict.timing?.lastTestEndedAt) };
   } else {
@@ -77,7 +98,33 @@ async function runOnce(contender: Contender): Promise<RunFigures> {
     teardownMs: Number.isFinite(timing.lastTestEndedAt) ? ended - timing.lastTestEndedAt! : undefined,
     peakMemoryMb: Math.round(peakRss / 1024 / 1024),
     leftoverProcesses: leftovers.length,
+    chain,
   };
+}
+
+interface ChainFigures {
+  /** Command start to the first service's spawn: the runner's own start. */
+  runnerStartMs: number;
+  /** Each service's own time to ready, summed along the longest dependency chain. */
+  longestChainMs: number;
+  /** runner start + longest chain: no gate could begin its specs sooner (the specs themselves add the same to both). */
+  limitMs: number;
+  /** Command start to the first spec's body. */
+  firstSpecMs: number;
+  /** firstSpecMs - limitMs. */
+  distanceMs: number;
+}
+
+/** preflight's distance to the chain's limit, from its verdict.json and the gate configuration's dependsOn. */
+function chainFigures(verdict: any, env: Record<string, string>, started: number): ChainFigures | undefined {
+  const loaded = parseConfig(env, loadGateFile(env));
+  if (!loaded.ok) return undefined;
+  const records = new Map<string, { spawnedAt: string; msToReady: number }>(verdict.services.map((record: any) => [record.name, record]));
+  const runnerStartMs = Math.min(...[...records.values()].map((record) => Date.parse(record.spawnedAt))) - started;
+  const longestChainMs = longestChain(loaded.config.services, (service) => records.get(service.name)?.msToReady ?? NaN);
+  const limitMs = runnerStartMs + longestChainMs;
+  const firstSpecMs = Date.parse(verdict.timing?.firstTestStartedAt) - started;
+  return { runnerStartMs, longestChainMs, limitMs, firstSpecMs, distanceMs: firstSpecMs - limitMs };
 }
 
 /** When each demo service printed `listening on ... (pid N, t=<epoch ms>)`. */
@@ -149,13 +196,36 @@ async function main(): Promise<number> {
   const preflight = summarize(figures.preflight);
   const baseline = summarize(figures.baseline);
   const ratio = Math.round((preflight.wallMs.median / baseline.wallMs.median) * 100) / 100;
-  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, raw: figures };
+
+  console.log(`\nbench: ${runs} runs each on a dependency chain (${CHAIN.config}: database, then backend; frontend in parallel) against webServer's array form`);
+  const chainRuns: Record<Contender, RunFigures[]> = { preflight: [], baseline: [] };
+  for (let round = 0; round < runs; round++) {
+    const order: Contender[] = round % 2 === 0 ? ['preflight', 'baseline'] : ['baseline', 'preflight'];
+    for (const contender of order) {
+      const run = await runOnce(contender, 'chain');
+      chainRuns[contender].push(run);
+      console.log(`  round ${round + 1} ${contender.padEnd(9)} exit ${run.exitCode}, wall ${run.wallMs} ms${run.chain ? `, ${run.chain.distanceMs} ms from the chain's limit` : ''}`);
+    }
+  }
+  const chainPreflight = summarize(chainRuns.preflight);
+  const chainBaseline = summarize(chainRuns.baseline);
+  const chainRatio = Math.round((chainPreflight.wallMs.median / chainBaseline.wallMs.median) * 100) / 100;
+  const chainDistance = {
+    limitMs: range(chainRuns.preflight.map((run) => run.chain?.limitMs)),
+    firstSpecMs: range(chainRuns.preflight.map((run) => run.chain?.firstSpecMs)),
+    distanceMs: range(chainRuns.preflight.map((run) => run.chain?.distanceMs)),
+    runnerStartMs: range(chainRuns.preflight.map((run) => run.chain?.runnerStartMs)),
+    longestChainMs: range(chainRuns.preflight.map((run) => run.chain?.longestChainMs)),
+  };
+  const chain = { scenario: CHAIN, preflight: chainPreflight, baseline: chainBaseline, ratio: chainRatio, distance: chainDistance, raw: chainRuns };
+  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, raw: figures, chain };
   const out = reportPaths(repoRoot);
   fs.mkdirSync(out.dir, { recursive: true });
   const file = path.join(out.dir, 'bench.json');
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
-  const failed = [...figures.preflight, ...figures.baseline].filter((run) => run.exitCode !== 0).length;
+  console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}`);
+  console.log(`\ndependency chain:\n${formatChainTable(chainPreflight, chainBaseline, chainRatio, chainDistance)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
+  const failed = [...figures.preflight, ...figures.baseline, ...chainRuns.preflight, ...chainRuns.baseline].filter((run) => run.exitCode !== 0).length;
   if (failed) console.error(`bench: ${failed} run(s) did not exit 0: the figures compare runs that did not all pass.`);
   return failed ? 1 : 0;
 }

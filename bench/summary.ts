@@ -62,3 +62,18 @@ export function formatTable(preflight: Summary, baseline: Summary, ratio: number
   ];
   return lines.join('\n');
 }
+
+/** The dependency chain scenario: wall times against webServer's array form, and preflight's distance to the chain's limit. */
+export function formatChainTable(preflight: Summary, baseline: Summary, ratio: number, distance: Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs', Range>): string {
+  return [
+    '| median (min-max) | preflight | Playwright webServer (array) |',
+    '| --- | --- | --- |',
+    `| wall time, command to exit | ${cell(preflight.wallMs, 'ms')} | ${cell(baseline.wallMs, 'ms')} |`,
+    `| command to first spec body | ${cell(preflight.firstTestMs, 'ms')} | ${cell(baseline.firstTestMs, 'ms')} |`,
+    `| processes left behind (all runs) | ${preflight.leftoverProcesses} | ${baseline.leftoverProcesses} |`,
+    '',
+    `ratio (preflight median wall / webServer array median wall): ${ratio}`,
+    `chain's limit for the first spec (runner start ${cell(distance.runnerStartMs, 'ms')} + longest chain of times to ready ${cell(distance.longestChainMs, 'ms')}): ${cell(distance.limitMs, 'ms')}; the specs then add the same to any gate`,
+    `preflight's first spec began at ${cell(distance.firstSpecMs, 'ms')}: ${cell(distance.distanceMs, 'ms')} after the limit`,
+  ].join('\n');
+}

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { loadUserModule } from '../core/load-typescript.ts';
 import { driftRulesSchema, type DriftRules } from './rules.ts';
 
 /** The rules file is missing, does not load, or does not declare valid rules. */
@@ -15,9 +15,8 @@ export async function loadDriftRules(file: string): Promise<DriftRules> {
   }
   let exported: unknown;
   try {
-    exported = (await import(pathToFileURL(file).href)).default;
-    // In a package without "type": "module" the file is compiled to CommonJS: its default export is one level down.
-    if (exported && typeof exported === 'object' && !('rules' in exported) && 'default' in exported) exported = (exported as { default: unknown }).default;
+    // Not import(): a rules file outside this project (no "type": "module" beside it) would not load as ESM.
+    exported = loadUserModule(file);
   } catch (error) {
     throw new DriftRulesError(`the drift rules file ${file} does not load: ${(error as Error).message.split('\n')[0]}\n  fix: correct the file; check it with npx tsc --noEmit.`);
   }

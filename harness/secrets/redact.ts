@@ -22,6 +22,11 @@ const cache = new WeakMap<object, { signature: string; values: string[]; forms: 
 // Secrets that are not in the environment: a password given on the command line (`preflight health https://u:p@h`).
 const declared = new Set<string>();
 
+/** Adds the secret-looking values of `env` (a service's own `env` and `envFile` in the gate configuration) to what is redacted everywhere in this process. */
+export function addSecretValues(env: Record<string, string | undefined>): void {
+  for (const value of findSecretValues(env)) declared.add(value);
+}
+
 /** Hides `value` (and its encoded forms) from everything this process redacts from now on. */
 export function treatAsSecret(value: string): void {
   if (looksSecret(value)) declared.add(value);

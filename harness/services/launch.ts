@@ -13,8 +13,6 @@ import type { ServiceTree } from './terminate.ts';
 
 export { SERVICE_TAG_VAR };
 
-/** Grace period between SIGTERM and SIGKILL at teardown. */
-export const STOP_GRACE_MS = 3_000;
 
 /**
  * How long a service's output may still arrive after its process exited: a descendant (a log forwarder) may keep
@@ -34,8 +32,8 @@ export interface RunningService {
   /** Settles when the process leader exited and its output is in the log, however it exits. */
   exited: Promise<ExitInfo>;
   exit?: ExitInfo;
-  /** Stops the whole tree (graceful, then SIGKILL); notes in the log what it had to do. */
-  stop(graceMs?: number): Promise<void>;
+  /** Stops the whole tree (its stop signal, then SIGKILL after its grace period); notes in the log what it had to do. */
+  stop(): Promise<void>;
 }
 
 export interface LaunchOptions {
@@ -50,7 +48,7 @@ const startedTrees = new Set<ServiceTree>();
 let exitHookInstalled = false;
 
 /**
- * Starts a service's shell command in its own process group, its output going to its log, with a watchdog that
+ * Starts a service's shell command in its own directory and process group, its output going to its log, with a watchdog that
  * stops it if the runner dies. Rejects, saying why, when the command cannot even be spawned.
  */
 export async function launchService(service: ServiceConfig, options: LaunchOptions): Promise<RunningService> {
@@ -66,6 +64,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
     reject: false,
     buffer: false,
     stdin: 'ignore',
+    cwd: service.cwd,
     env: { ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
   })`${service.command}`;
 
@@ -84,7 +83,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
   subprocess.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   const tree: ServiceTree = { pgid: pid, tag };
-  const watchdog = startWatchdog(tree);
+  const watchdog = startWatchdog(tree, service.stop.graceMs);
 
   const handle: RunningService = {
     service,
@@ -93,16 +92,17 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
     log,
     tree,
     exited: exitWithOutput(subprocess).then((exit) => (handle.exit = exit)),
-    stop: async (graceMs = STOP_GRACE_MS) => {
-      const result = await terminateServiceTree(tree, graceMs);
+    stop: async () => {
+      const { signal, graceMs } = service.stop;
+      const result = await terminateServiceTree(tree, graceMs, signal);
       if (result.killed.length) {
-        log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after SIGTERM; killed with SIGKILL`);
+        log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after ${signal}; killed with SIGKILL`);
       }
       if (result.survivors.length) {
         log.note(`# preflight: ${service.name}: pid ${result.survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${result.survivors.join(' ')}`);
       }
       startedTrees.delete(tree);
-      await stopWatchdog(watchdog);
+      await stopWatchdog(watchdog, graceMs);
     },
   };
   startedTrees.add(tree);
@@ -127,10 +127,10 @@ function exitWithOutput(subprocess: ChildProcess): Promise<ExitInfo> {
  * A tiny process (harness/services/watchdog.mjs) whose stdin is a pipe from this runner: when the runner ends,
  * even by SIGKILL, the pipe closes and the watchdog stops the service's tree. Linux only (it reads /proc).
  */
-function startWatchdog(tree: ServiceTree): ChildProcess | undefined {
+function startWatchdog(tree: ServiceTree, graceMs: number): ChildProcess | undefined {
   if (!procAvailable) return undefined;
   const { [tree.tag.name]: _tag, ...env } = process.env;
-  const watchdog = spawn(process.execPath, [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(STOP_GRACE_MS)], {
+  const watchdog = spawn(process.execPath, [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(graceMs)], {
     detached: true, // not in the terminal's foreground group: Ctrl+C is for the runner
     stdio: ['pipe', 'ignore', 'ignore'],
     env,
@@ -144,14 +144,14 @@ function startWatchdog(tree: ServiceTree): ChildProcess | undefined {
 }
 
 /** After a teardown: the pipe's end tells the watchdog, which finds nothing left and exits. */
-async function stopWatchdog(watchdog: ChildProcess | undefined): Promise<void> {
+async function stopWatchdog(watchdog: ChildProcess | undefined, graceMs: number): Promise<void> {
   if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null || watchdog.pid === undefined) return;
   const gone = once(watchdog, 'exit').catch(() => undefined);
   watchdog.ref(); // waited for now
   watchdog.stdin?.end();
   // Bounded: a watchdog is never worth a hung teardown.
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS + 2_000)));
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs + 2_000)));
   await Promise.race([gone, deadline]);
   clearTimeout(timer);
 }

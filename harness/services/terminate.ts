@@ -89,12 +89,12 @@ async function waitUntilGone(tree: ServiceTree, pids: number[], ms: number, grou
  * then SIGKILL for whatever is left, so a service that ignores SIGTERM cannot hang the run. Before it says the
  * tree is gone it looks through every process once more: a daemon born during the teardown (setsid) is found too.
  */
-export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000): Promise<TerminationResult> {
+export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000, first: NodeJS.Signals = 'SIGTERM'): Promise<TerminationResult> {
   let members = treeMembers(tree);
   if (members.length === 0) return { killed: [], survivors: [] };
   // Whether the group is waited for as a whole: only while it is the service's own.
   const group = groupIsOurs(tree);
-  signalTree(tree, members, 'SIGTERM');
+  signalTree(tree, members, first);
   const graceEnds = performance.now() + graceMs;
   let stubborn: number[];
   for (;;) {
@@ -107,7 +107,7 @@ export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000): 
       stubborn = born;
       break;
     }
-    for (const pid of stillOurs(tree, born)) signal(pid, 'SIGTERM');
+    for (const pid of stillOurs(tree, born)) signal(pid, first);
     members = born;
   }
   // Look again: the tree may have started processes during the grace period.
