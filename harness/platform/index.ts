@@ -52,7 +52,7 @@ function darwinMembers(tree: ServiceTree, known: number[], run: ToolRunner): num
   return [...new Set([...darwin.treeOf(darwin.processTable(run), tree.pgid), ...known.filter(isAlive)])];
 }
 
-async function darwinTerminate(tree: ServiceTree, graceMs: number, run: ToolRunner): Promise<TerminationResult> {
+async function darwinTerminate(tree: ServiceTree, graceMs: number, first: NodeJS.Signals, run: ToolRunner): Promise<TerminationResult> {
   const signalAll = (pids: number[], sig: NodeJS.Signals) => {
     signal(-tree.pgid, sig);
     for (const pid of pids) signal(pid, sig);
@@ -67,7 +67,7 @@ async function darwinTerminate(tree: ServiceTree, graceMs: number, run: ToolRunn
   };
   const members = darwinMembers(tree, [], run);
   if (members.length === 0) return { killed: [], survivors: [] };
-  signalAll(members, 'SIGTERM');
+  signalAll(members, first);
   const stubborn = await waitGone(members, graceMs);
   if (stubborn.length === 0) return { killed: [], survivors: [] };
   signalAll(stubborn, 'SIGKILL');
@@ -81,13 +81,19 @@ function windowsTerminate(tree: ServiceTree, run: ToolRunner): TerminationResult
 }
 
 /**
- * Stops a service and everything it started: on Linux and macOS SIGTERM, the grace period, then SIGKILL;
- * on Windows taskkill /T /F.
+ * Stops a service and everything it started: on Linux and macOS the `first` signal (SIGTERM unless the service's
+ * stop says otherwise), the grace period, then SIGKILL; on Windows taskkill /T /F.
  */
-export async function terminateServiceTree(tree: ServiceTree, graceMs?: number, os: OsFamily = osFamily(), run: ToolRunner = runTool): Promise<TerminationResult> {
+export async function terminateServiceTree(
+  tree: ServiceTree,
+  graceMs = 3_000,
+  first: NodeJS.Signals = 'SIGTERM',
+  os: OsFamily = osFamily(),
+  run: ToolRunner = runTool,
+): Promise<TerminationResult> {
   if (os === 'win32') return windowsTerminate(tree, run);
-  if (os === 'darwin') return darwinTerminate(tree, graceMs ?? 3_000, run);
-  return posix.terminateServiceTree(tree, graceMs);
+  if (os === 'darwin') return darwinTerminate(tree, graceMs, first, run);
+  return posix.terminateServiceTree(tree, graceMs, first);
 }
 
 /** Last resort when the runner exits: synchronous, so it works inside process.on('exit'). */

@@ -15,7 +15,7 @@ import { harnessModule } from './module-path.ts';
 export const GATE_REPORTER = harnessModule(import.meta.url, '../reporter/gate-reporter');
 
 export interface GatePlaywrightOptions {
-  /** Where the specs are, relative to the project root (default `tests`). */
+  /** Where the specs are, relative to the project root (default: `specs` of preflight.config.ts, else `tests`). */
   testDir?: string;
   /** Added to every project's `use` (after the gate's own settings). */
   use?: PlaywrightTestConfig['use'];
@@ -40,7 +40,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
   if (isTestRunnerProcess(process.argv, process.env)) startGate(runOfThisProcess()).catch(() => {});
 
   return defineConfig({
-    testDir: path.resolve(PROJECT_ROOT, options.testDir ?? 'tests'),
+    testDir: options.testDir ? path.resolve(PROJECT_ROOT, options.testDir) : preflight.specsDir,
     outputDir: paths.testResults,
     globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
     forbidOnly: true,
@@ -58,7 +58,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       [GATE_REPORTER],
     ],
     use: {
-      baseURL: preflight.frontend.url.origin,
+      baseURL: preflight.frontend?.url.origin,
       actionTimeout: 5_000,
       navigationTimeout: 15_000,
       trace: 'retain-on-failure',

@@ -119,7 +119,7 @@ function describeAlive(handle: RunningService): string {
 
 function describeHolders(holders: ProcessEntry[], port: number): string {
   if (holders.length === 0) {
-    return `  the OS does not tell which process holds port ${port} (it may belong to another user, another network namespace, or this is not Linux)`;
+    return `  the OS does not tell which process holds port ${port} (it may belong to another user or another network namespace; how each OS is asked: docs/platforms.md)`;
   }
   return holders
     .map((holder) => {

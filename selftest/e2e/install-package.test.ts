@@ -1,6 +1,7 @@
 // Install, not fork: preflight is packed (`npm pack`, which builds dist/), installed as a dev dependency into an app
 // of its own outside this repository (selftest/fixtures/adopter-app, copied to a temp dir), and that app's gate runs
-// to a pass and to an exit 3 with nothing but `npx playwright test` and a two-line playwright.config.ts.
+// to a pass and to an exit 3 with nothing but `npx playwright test`, its preflight.config.ts and a two-line
+// playwright.config.ts. The gate's environment moves the app's services to free ports (PREFLIGHT_<NAME>_URL).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -21,7 +22,6 @@ async function runAppGate(extra: Record<string, string> = {}): Promise<GateRun> 
   const { env, backendUrl, frontendUrl, mark } = await gateEnvironment({ ...extra });
   // Reports must land in the APP's reports/ (its project root), not in the installed package's folder.
   delete (env as Record<string, string | undefined>).PREFLIGHT_REPORTS_DIR;
-  Object.assign(env, { PREFLIGHT_BACKEND_CMD: `node server.mjs ${backendUrl}`, PREFLIGHT_FRONTEND_CMD: `node server.mjs ${frontendUrl}` });
   const reportsDir = path.join(appDir, 'reports');
   fs.rmSync(reportsDir, { recursive: true, force: true });
   const started = Date.now();
@@ -74,5 +74,6 @@ describe('preflight installed as a dev dependency from its packed tarball', { ti
     const drift = await execa('npx', ['preflight', 'drift'], { cwd: appDir, reject: false, all: true });
     assert.equal(drift.exitCode, 0, drift.all);
     assert.match(drift.all ?? '', /1 rule\(s\) from drift\.rules\.ts/);
+    assert.match(drift.all ?? '', /\.env\.example:\d+\s+8081\s+agrees/);
   });
 });

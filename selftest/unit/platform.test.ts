@@ -99,7 +99,7 @@ describe('Windows: netstat, tasklist and taskkill', () => {
   it('stops a service tree with taskkill /T /F on its leader, without signals', async () => {
     const tools = recordedTools({ taskkill: { file: 'win32-taskkill-tree.txt' } });
     const tree = { pgid: 14872, tag: { name: 'PREFLIGHT_SERVICE_TAG', value: 'backend-x' } };
-    assert.deepEqual(await terminateServiceTree(tree, 3_000, 'win32', tools.run), { killed: [], survivors: [] });
+    assert.deepEqual(await terminateServiceTree(tree, 3_000, 'SIGTERM', 'win32', tools.run), { killed: [], survivors: [] });
     killServiceTreeNow(tree, 'win32', tools.run);
     assert.deepEqual(tools.calls, ['taskkill /T /F /PID 14872', 'taskkill /T /F /PID 14872']);
   });

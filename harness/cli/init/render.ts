@@ -62,7 +62,7 @@ export function renderGateConfig(services: PlannedService[]): string {
   return [
     `// The gate: which services to start and how to know each really serves. Written by \`npx preflight init\`;`,
     `// edit freely (drift.rules.ts ties these URLs to every other place that states them).`,
-    `import { defineGate } from 'preflight';`,
+    `import { defineGate } from 'preflight/config';`,
     ``,
     `export default defineGate({`,
     `  specs: ${q(SPEC_DIR)},`,
@@ -77,11 +77,11 @@ export function renderGateConfig(services: PlannedService[]): string {
 
 export function renderPlaywrightConfig(): string {
   return [
-    `// The gate's Playwright configuration (reporters, global setup, projects) comes from preflight.`,
-    `// testDir is the specs folder of preflight.config.ts (drift.rules.ts keeps the two the same).`,
+    `// The gate's Playwright configuration (reporters, global setup, projects, the specs folder of preflight.config.ts)`,
+    `// comes from preflight (docs/adopting.md).`,
     `import { gatePlaywrightConfig } from 'preflight';`,
     ``,
-    `export default gatePlaywrightConfig({ testDir: ${q(SPEC_DIR)} });`,
+    `export default gatePlaywrightConfig();`,
     ``,
   ].join('\n');
 }
@@ -159,9 +159,6 @@ export function renderDriftRules(services: PlannedService[], statements: PortSta
       rules.push(`    {\n      fact: '${service.name} host',\n      severity: 'warning',\n      sources: [\n${hostSources.map((source) => `        ${literal(source)},`).join('\n')}\n      ],\n    },`);
     }
   }
-  rules.push(
-    `    {\n      fact: 'specs folder',\n      severity: 'critical',\n      sources: [\n        { file: 'preflight.config.ts', regex: /specs: '([^']*)'/ },\n        { file: 'playwright.config.ts', regex: /testDir: '([^']*)'/ },\n      ],\n    },`,
-  );
   return [
     `// Every place this repository states a service's port or URL, tied together: \`npx preflight drift\` checks them`,
     `// (and the gate does, before anything starts). The first source of each rule is its source of truth (--fix copies it).`,
