@@ -19,14 +19,14 @@ let appDir: string;
 
 /** The app's gate, started the way its team would: `npx playwright test` in the app's folder. */
 async function runAppGate(extra: Record<string, string> = {}): Promise<GateRun> {
-  const { env, backendUrl, frontendUrl, mark } = await gateEnvironment({ ...extra });
+  const { env, backendUrl, frontendUrl, databaseUrl, mark } = await gateEnvironment({ ...extra });
   // Reports must land in the APP's reports/ (its project root), not in the installed package's folder.
   delete (env as Record<string, string | undefined>).PREFLIGHT_REPORTS_DIR;
   const reportsDir = path.join(appDir, 'reports');
   fs.rmSync(reportsDir, { recursive: true, force: true });
   const started = Date.now();
   const result = await execa('npx', ['playwright', 'test'], { cwd: appDir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 180_000 });
-  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, mark });
+  return gateRunResult(result, { started, reportsDir, backendUrl, frontendUrl, databaseUrl, mark });
 }
 
 describe('preflight installed as a dev dependency from its packed tarball', { timeout: 15 * 60_000 }, () => {

@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import type { ServiceConfig } from '../../harness/config/load-config.ts';
 import { launchService } from '../../harness/services/launch.ts';
 import { procAvailable, processesWithEnv } from '../../harness/services/process-table.ts';
 import { repoRoot } from '../support/demo-process.ts';
+import { serviceConfig } from '../support/service-config.ts';
 
 const RUNS = 50;
-const url = new URL('http://127.0.0.1:9');
-const service: ServiceConfig = { name: 'backend', command: `sh ${path.join(repoRoot, 'selftest/fixtures/setsid-daemon.sh')}`, url, healthUrl: new URL('/health', url) };
+const service = serviceConfig('backend', `sh ${path.join(repoRoot, 'selftest/fixtures/setsid-daemon.sh')}`);
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;

@@ -7,16 +7,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { ServiceConfig } from '../../harness/config/load-config.ts';
 import { launchService, SERVICE_TAG_VAR } from '../../harness/services/launch.ts';
 import { isRunning, procAvailable } from '../../harness/services/process-table.ts';
 import { terminateServiceTree } from '../../harness/services/terminate.ts';
+import { serviceConfig } from '../support/service-config.ts';
 
 const logDir = mkdtempSync(path.join(tmpdir(), 'preflight-service-process-'));
-const serviceFor = (command: string): ServiceConfig => {
-  const url = new URL('http://127.0.0.1:9');
-  return { name: 'backend', command, url, healthUrl: new URL('/health', url) };
-};
+const serviceFor = (command: string) => serviceConfig('backend', command);
 const strangers: number[] = [];
 after(() => {
   for (const pid of strangers) if (isRunning(pid)) process.kill(pid, 'SIGKILL');

@@ -1,0 +1,23 @@
+// A service as the configuration resolves it, for tests that launch one process directly (no gate file).
+import type { ServiceConfig } from '../../harness/config/load-config.ts';
+import { repoRoot } from './demo-process.ts';
+
+export function serviceConfig(name: string, command: string, overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  const url = new URL('http://127.0.0.1:9');
+  return {
+    name,
+    command,
+    cwd: repoRoot,
+    env: {},
+    url,
+    urlText: url.href,
+    readiness: { kind: 'contract' },
+    healthUrl: new URL('/health', url),
+    dependsOn: [],
+    timeoutMs: 10_000,
+    stop: { signal: 'SIGTERM', graceMs: 3_000 },
+    probeHeaders: {},
+    setBy: { command: 'the test', url: 'the test' },
+    ...overrides,
+  };
+}
