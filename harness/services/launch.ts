@@ -142,17 +142,13 @@ function startWatchdog(tree: ServiceTree): ChildProcess | undefined {
   return watchdog;
 }
 
-/** After a teardown: the pipe's end tells the watchdog, which finds nothing left and exits. */
+/** After a teardown there is nothing left to watch: the watchdog is ended at once, and waited for. */
 async function stopWatchdog(watchdog: ChildProcess | undefined): Promise<void> {
   if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null || watchdog.pid === undefined) return;
   const gone = once(watchdog, 'exit').catch(() => undefined);
   watchdog.ref(); // waited for now
-  watchdog.stdin?.end();
-  // Bounded: a watchdog is never worth a hung teardown.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS + 2_000)));
-  await Promise.race([gone, deadline]);
-  clearTimeout(timer);
+  watchdog.kill('SIGKILL');
+  await gone;
 }
 
 /** Whatever happens to the runner, no service it started outlives it. */

@@ -40,6 +40,7 @@ function signal(pid, sig) {
 
 function stopTree() {
   const members = tagged();
+  if (members.length === 0) process.exit(0);
   // The group only while its leader (the service's shell) still carries the tag: never a group that is someone else's.
   if (members.includes(Number(pgid))) signal(-Number(pgid), 'SIGTERM');
   for (const pid of members) signal(pid, 'SIGTERM');
