@@ -21,7 +21,7 @@ export const STOP_GRACE_MS = 3_000;
  */
 const OUTPUT_DRAIN_MS = 2_000;
 
-const WATCHDOG = fileURLToPath(new URL('./watchdog.mjs', import.meta.url));
+const WATCHDOG = fileURLToPath(new URL('./watchdog.sh', import.meta.url));
 
 export interface RunningService {
   service: ServiceConfig;
@@ -123,13 +123,13 @@ function exitWithOutput(subprocess: ChildProcess): Promise<ExitInfo> {
 }
 
 /**
- * A tiny process (harness/services/watchdog.mjs) whose stdin is a pipe from this runner: when the runner ends,
+ * A tiny process (harness/services/watchdog.sh) whose stdin is a pipe from this runner: when the runner ends,
  * even by SIGKILL, the pipe closes and the watchdog stops the service's tree. Linux only (it reads /proc).
  */
 function startWatchdog(tree: ServiceTree): ChildProcess | undefined {
   if (!procAvailable) return undefined;
   const { [tree.tag.name]: _tag, ...env } = process.env;
-  const watchdog = spawn(process.execPath, [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(STOP_GRACE_MS)], {
+  const watchdog = spawn('/bin/sh', [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(STOP_GRACE_MS)], {
     detached: true, // not in the terminal's foreground group: Ctrl+C is for the runner
     stdio: ['pipe', 'ignore', 'ignore'],
     env,
