@@ -20,7 +20,7 @@ export { SERVICE_TAG_VAR };
  */
 const OUTPUT_DRAIN_MS = 2_000;
 
-const WATCHDOG = fileURLToPath(new URL('./watchdog.mjs', import.meta.url));
+const WATCHDOG = fileURLToPath(new URL('./watchdog.sh', import.meta.url));
 
 export interface RunningService {
   service: ServiceConfig;
@@ -102,7 +102,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
         log.note(`# preflight: ${service.name}: pid ${result.survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${result.survivors.join(' ')}`);
       }
       startedTrees.delete(tree);
-      await stopWatchdog(watchdog, graceMs);
+      await stopWatchdog(watchdog);
     },
   };
   startedTrees.add(tree);
@@ -124,13 +124,13 @@ function exitWithOutput(subprocess: ChildProcess): Promise<ExitInfo> {
 }
 
 /**
- * A tiny process (harness/services/watchdog.mjs) whose stdin is a pipe from this runner: when the runner ends,
+ * A tiny process (harness/services/watchdog.sh) whose stdin is a pipe from this runner: when the runner ends,
  * even by SIGKILL, the pipe closes and the watchdog stops the service's tree. Linux only (it reads /proc).
  */
 function startWatchdog(tree: ServiceTree, graceMs: number): ChildProcess | undefined {
   if (!procAvailable) return undefined;
   const { [tree.tag.name]: _tag, ...env } = process.env;
-  const watchdog = spawn(process.execPath, [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(graceMs)], {
+  const watchdog = spawn('/bin/sh', [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(graceMs)], {
     detached: true, // not in the terminal's foreground group: Ctrl+C is for the runner
     stdio: ['pipe', 'ignore', 'ignore'],
     env,
@@ -143,17 +143,13 @@ function startWatchdog(tree: ServiceTree, graceMs: number): ChildProcess | undef
   return watchdog;
 }
 
-/** After a teardown: the pipe's end tells the watchdog, which finds nothing left and exits. */
-async function stopWatchdog(watchdog: ChildProcess | undefined, graceMs: number): Promise<void> {
+/** After a teardown there is nothing left to watch: the watchdog is ended at once, and waited for. */
+async function stopWatchdog(watchdog: ChildProcess | undefined): Promise<void> {
   if (!watchdog || watchdog.exitCode !== null || watchdog.signalCode !== null || watchdog.pid === undefined) return;
   const gone = once(watchdog, 'exit').catch(() => undefined);
   watchdog.ref(); // waited for now
-  watchdog.stdin?.end();
-  // Bounded: a watchdog is never worth a hung teardown.
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs + 2_000)));
-  await Promise.race([gone, deadline]);
-  clearTimeout(timer);
+  watchdog.kill('SIGKILL');
+  await gone;
 }
 
 /** Whatever happens to the runner, no service it started outlives it. */
