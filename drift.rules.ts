@@ -8,6 +8,12 @@ const frontendEnv = 'demo-app/frontend/.env.example';
 const tunnel = 'demo-app/tunnel/config.yml';
 const ecosystem = 'demo-app/ecosystem.config.cjs';
 const runbook = 'demo-app/docs/RUNBOOK.md';
+// preflight's own defaults and its gate configuration state the demo's addresses too: they must agree with the demo.
+const gateConfig = 'preflight.config.ts';
+const defaults = 'harness/config/defaults.ts';
+const envExample = '.env.example';
+/** The URL of `service` in a file that declares services as `name: { ... url: '...' }` (preflight.config.ts, defaults.ts). */
+const declaredUrl = (service: string) => new RegExp(`\\b${service}: \\{[^}]*?url: '([^']*)'`);
 const databaseEnv = 'demo-app/database/.env.example';
 
 /** Every place the database's address is stated; the database's own .env is the source of truth. */
@@ -16,6 +22,7 @@ const databaseUrl = (take: UrlPart): DriftSource[] => [
   { file: backendEnv, dotenv: 'PREFLIGHT_DATABASE_URL', take },
   { file: ecosystem, regex: /PREFLIGHT_DATABASE_URL:\s*'([^']*)'/g, take },
   { file: runbook, regex: /^\|\s*database\s*\|\s*(\S+)\s*\|/m, take },
+  { file: gateConfig, regex: declaredUrl('database'), take },
 ];
 
 /** Every place the backend's URL is stated; the first (the backend's own .env) is the source of truth. */
@@ -27,6 +34,9 @@ const backendUrl = (take: UrlPart): DriftSource[] => [
   { file: runbook, regex: /^\|\s*backend\s*\|\s*(\S+)\s*\|/m, take },
   // The runbook states the backend's address a second time, in its readiness check.
   { file: runbook, regex: /Readiness contract: `GET (https?:\/\/[^/\s`]+)/, take },
+  { file: gateConfig, regex: declaredUrl('backend'), take },
+  { file: defaults, regex: declaredUrl('backend'), take },
+  { file: envExample, regex: /^# PREFLIGHT_BACKEND_URL=(\S+)/m, take },
 ];
 
 const frontendUrl = (take: UrlPart): DriftSource[] => [
@@ -34,6 +44,9 @@ const frontendUrl = (take: UrlPart): DriftSource[] => [
   { file: tunnel, yaml: ['ingress', { hostname: 'demo.example.org' }, 'service'], take },
   { file: ecosystem, regex: /PREFLIGHT_FRONTEND_URL:\s*'([^']*)'/, take },
   { file: runbook, regex: /^\|\s*frontend\s*\|\s*(\S+)\s*\|/m, take },
+  { file: gateConfig, regex: declaredUrl('frontend'), take },
+  { file: defaults, regex: declaredUrl('frontend'), take },
+  { file: envExample, regex: /^# PREFLIGHT_FRONTEND_URL=(\S+)/m, take },
 ];
 
 export default defineDriftRules({
@@ -50,6 +63,8 @@ export default defineDriftRules({
       sources: [
         { file: backendEnv, dotenv: 'PREFLIGHT_HEALTH_PATH' },
         { file: runbook, regex: /Readiness contract: `GET https?:\/\/[^/\s]+(\/[^\s`]*)`/ },
+        { file: defaults, regex: /DEFAULT_HEALTH_PATH = '([^']*)'/ },
+        { file: envExample, regex: /^# PREFLIGHT_HEALTH_PATH=(\S+)/m },
       ],
     },
     {

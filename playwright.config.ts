@@ -19,7 +19,8 @@ const browser = chooseChromium(preflight.chromiumPath);
 if (isTestRunnerProcess(process.argv, process.env)) startGate().catch(() => {});
 
 export default defineConfig({
-  testDir: './tests',
+  // Where the gate configuration says the specs are (default tests/; may be outside this folder).
+  testDir: preflight.specsDir,
   outputDir: paths.testResults,
   globalSetup: './harness/gate/global-setup.ts',
   forbidOnly: true,
@@ -38,7 +39,7 @@ export default defineConfig({
     ['./harness/reporter/gate-reporter.ts'],
   ],
   use: {
-    baseURL: preflight.frontend.url.origin,
+    baseURL: preflight.frontend?.url.origin,
     // A missing field or button fails in seconds with the locator it waited for, not at the 30 s test timeout.
     actionTimeout: 5_000,
     navigationTimeout: 15_000,

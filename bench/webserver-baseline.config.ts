@@ -21,14 +21,14 @@ export default defineConfig({
     ['junit', { outputFile: paths.junit }],
     ['./timing-reporter.ts'],
   ],
-  use: { baseURL: preflight.frontend.url.origin, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  use: { baseURL: preflight.frontend?.url.origin, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
   webServer: preflight.services.map((service) => ({
     command: service.command,
     url: service.healthUrl.href,
-    cwd: '..',
+    cwd: service.cwd,
     stdout: 'pipe' as const,
     reuseExistingServer: false,
-    timeout: preflight.readyTimeoutMs,
+    timeout: service.timeoutMs,
   })),
   projects: [{ name: 'local', use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(chooseChromium(preflight.chromiumPath)) } }],
 });

@@ -1,3 +1,4 @@
+import { DEFAULT_HEALTH_PATH } from '../config/defaults.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
 import { describeProbe, probeReadiness } from '../readiness/probe.ts';
@@ -81,7 +82,7 @@ function parseArgs(args: string[]): { url: URL; timeoutMs: number } | { problem:
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `expected an http:// or https:// URL, got ${JSON.stringify(target)}` };
   if (url.pathname === '/' && !url.search) {
     const loaded = loadConfig();
-    url = new URL(loaded.ok ? loaded.config.healthPath : '/ops/health/production', url);
+    url = new URL(loaded.ok ? loaded.config.healthPath : DEFAULT_HEALTH_PATH, url);
   }
   return { url, timeoutMs };
 }

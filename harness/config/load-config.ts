@@ -3,26 +3,58 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { preflightEnvSchema, type PreflightEnv } from './schema.ts';
+import { loadGateFile, display, type GateFileResult } from '../gate-config/load-gate-file.ts';
+import { addSecretValues } from '../secrets/redact.ts';
+import { DEFAULT_STOP, DEMO_SERVICES } from './defaults.ts';
+import type { GateFile } from '../gate-config/schema.ts';
+import { httpServiceUrl, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './schema.ts';
+import { resolveServices } from './services.ts';
 
-export type ServiceName = 'backend' | 'frontend';
+export type ServiceName = string;
 
-/** The variable that sets a service's command or URL: PREFLIGHT_BACKEND_URL, PREFLIGHT_FRONTEND_CMD, ... */
-export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL') => `PREFLIGHT_${service.name.toUpperCase()}_${what}`;
+/** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
+export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL') =>
+  `PREFLIGHT_${service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
+
+/** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
+export type Readiness =
+  | { kind: 'contract' }
+  | { kind: 'http'; status: { min: number; max: number } }
+  | { kind: 'tcp' }
+  | { kind: 'log'; pattern: RegExp };
 
 export interface ServiceConfig {
   name: ServiceName;
   command: string;
+  /** Absolute directory the command runs in. */
+  cwd: string;
+  /** Variables from its envFile and env, added to the inherited environment. */
+  env: Record<string, string>;
+  /** Where it serves. */
   url: URL;
-  /** The readiness contract URL: `url` + health path. */
+  /** The URL as written (what PREFLIGHT_<NAME>_URL carries to every service). */
+  urlText: string;
+  readiness: Readiness;
+  /** What readiness probes: the contract's or the HTTP path's URL; for tcp and log readiness, `url`. */
   healthUrl: URL;
+  /** Probed during the run, when declared. */
+  liveness?: { url: URL; intervalMs: number };
+  dependsOn: string[];
+  timeoutMs: number;
+  stop: { signal: NodeJS.Signals; graceMs: number };
+  probeHeaders: Record<string, string>;
+  /** Where the command and URL were set, for diagnoses ("PREFLIGHT_BACKEND_CMD", "preflight.config.ts services.backend.command"). */
+  setBy: { command: string; url: string };
 }
 
 export interface PreflightConfig {
   services: ServiceConfig[];
-  backend: ServiceConfig;
-  frontend: ServiceConfig;
+  /** The services named backend and frontend, when declared (the bundled demo's specs use them). */
+  backend?: ServiceConfig;
+  frontend?: ServiceConfig;
+  /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
   healthPath: string;
+  /** The longest time any service may take to become ready. */
   readyTimeoutMs: number;
   reuseExisting: boolean;
   /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
@@ -40,6 +72,10 @@ export interface PreflightConfig {
   chromiumPath?: string;
   /** The drift rules file and the directory its file paths are relative to (absolute). */
   drift: { rulesFile: string; root: string };
+  /** Where the specs live (absolute). */
+  specsDir: string;
+  /** The gate configuration file read, if any (absolute). */
+  gateFile?: string;
 }
 
 export interface ProductionConfig {
@@ -59,32 +95,90 @@ export function loadDotenv(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (fs.existsSync(file)) dotenv.config({ path: file, processEnv: env as Record<string, string>, quiet: true });
 }
 
-/** Parses the environment; every problem is reported at once, naming the variable, what it expected and what it got. */
-export function parseConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+/** Without a gate configuration file: the bundled demo app, as docs/design.md describes. */
+const DEMO_GATE: Extract<GateFileResult, { kind: 'loaded' }> = {
+  kind: 'loaded',
+  file: path.join(PROJECT_ROOT, '(defaults)'),
+  gate: { services: { backend: { ...DEMO_SERVICES.backend }, frontend: { ...DEMO_SERVICES.frontend } } },
+};
+
+/**
+ * The gate file (or the demo's defaults), then the environment; every problem is reported at once, naming the file
+ * and field or the variable, what it expected and what it got.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: GateFileResult = { kind: 'none', file: '' }): ConfigResult {
   const blankAsUnset = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key.startsWith('PREFLIGHT_') && value !== undefined && value !== ''),
+    Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith('PREFLIGHT_') && entry[1] !== undefined && entry[1] !== ''),
   );
+  const problems: string[] = gateFile.kind === 'invalid' ? [...gateFile.problems] : [];
+  const loaded = gateFile.kind === 'loaded' ? gateFile : gateFile.kind === 'none' ? DEMO_GATE : undefined;
+  const overrides = serviceOverrides(loaded?.gate.services ?? {}, blankAsUnset, problems);
   const parsed = preflightEnvSchema.safeParse(blankAsUnset);
-  if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error.issues, blankAsUnset) };
+  if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, blankAsUnset));
+  if (!parsed.success || !loaded) return { ok: false, problems };
+
+  const fromFile = loaded !== DEMO_GATE;
+  const services = resolveServices(loaded.gate, {
+    file: loaded.file,
+    fromFile,
+    overrides,
+    healthPath: parsed.data.PREFLIGHT_HEALTH_PATH,
+    defaultTimeoutMs: parsed.data.PREFLIGHT_READY_TIMEOUT_MS,
+    defaultStop: DEFAULT_STOP,
+    problems,
+  });
+  if (problems.length) return { ok: false, problems };
+  // Secrets given to a service through env or envFile are hidden like the runner's own.
+  for (const service of services) addSecretValues(service.env);
   const nodeEnv = { extraCaCertsFile: env.NODE_EXTRA_CA_CERTS || undefined, nodeOptions: env.NODE_OPTIONS || undefined };
-  return { ok: true, config: { ...toConfig(parsed.data), ...nodeEnv } };
+  const baseDir = fromFile ? path.dirname(loaded.file) : PROJECT_ROOT;
+  return { ok: true, config: { ...toConfig(parsed.data, services, loaded.gate, baseDir), gateFile: fromFile ? loaded.file : undefined, ...nodeEnv } };
+}
+
+/** PREFLIGHT_<NAME>_CMD and PREFLIGHT_<NAME>_URL for each declared service, validated. */
+function serviceOverrides(services: GateFile['services'], env: Record<string, string>, problems: string[]): Map<string, { command?: string; url?: string }> {
+  const overrides = new Map<string, { command?: string; url?: string }>();
+  for (const [name, service] of Object.entries(services)) {
+    const kind = service.readiness?.kind ?? 'contract';
+    // A service probed over HTTP needs an http(s) URL; a database's may have any scheme.
+    const urlSchema = kind === 'contract' || kind === 'http' || service.liveness ? httpServiceUrl : serviceUrlOverride;
+    const commandVariable = serviceVariable({ name }, 'CMD');
+    const urlVariable = serviceVariable({ name }, 'URL');
+    const override: { command?: string; url?: string } = {};
+    if (env[commandVariable] !== undefined) {
+      const command = nonEmptyValue.safeParse(env[commandVariable]);
+      if (command.success) override.command = command.data;
+      else problems.push(`${commandVariable}: ${command.error.issues[0]!.message}, got ${JSON.stringify(env[commandVariable])}`);
+    }
+    if (env[urlVariable] !== undefined) {
+      const url = urlSchema.safeParse(env[urlVariable]);
+      if (url.success) override.url = url.data;
+      else problems.push(`${urlVariable}: ${url.error.issues[0]!.message}, got ${JSON.stringify(env[urlVariable])}`);
+    }
+    overrides.set(name, override);
+  }
+  return overrides;
 }
 
 const loadedOnce = new WeakMap<object, ConfigResult>();
 
-/** `.env`, then the environment, parsed once per environment: every caller in a process sees the same configuration. */
+/** `.env`, the gate file, then the environment, parsed once per environment: every caller in a process sees the same configuration. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const known = loadedOnce.get(env);
   if (known) return known;
   loadDotenv(env);
-  const result = parseConfig(env);
+  const result = parseConfig(env, loadGateFile(env));
   loadedOnce.set(env, result);
   return result;
 }
 
 /** Every configuration problem as the lines a person reads, with the fix. */
 export function describeConfigProblems(problems: string[], what = 'the configuration is invalid'): string {
-  return [`preflight: ${what}`, ...problems.map((problem) => `  - ${problem}`), '  fix: correct these variables in the environment or in .env (see .env.example).'].join('\n');
+  const inFile = problems.some((problem) => !problem.startsWith('PREFLIGHT_'));
+  const fix = inFile
+    ? '  fix: correct these fields in the gate configuration file (reference: docs/gate-config.md) and these variables in the environment or in .env (see .env.example).'
+    : '  fix: correct these variables in the environment or in .env (see .env.example).';
+  return [`preflight: ${what}`, ...problems.map((problem) => `  - ${problem}`), fix].join('\n');
 }
 
 function describeIssues(issues: z.core.$ZodIssue[], env: Record<string, string | undefined>): string[] {
@@ -95,22 +189,13 @@ function describeIssues(issues: z.core.$ZodIssue[], env: Record<string, string |
   });
 }
 
-function toConfig(env: PreflightEnv): PreflightConfig {
-  const healthPath = env.PREFLIGHT_HEALTH_PATH;
-  const service = (name: ServiceName, command: string, url: URL): ServiceConfig => ({
-    name,
-    command,
-    url,
-    healthUrl: new URL(healthPath, url),
-  });
-  const backend = service('backend', env.PREFLIGHT_BACKEND_CMD, env.PREFLIGHT_BACKEND_URL);
-  const frontend = service('frontend', env.PREFLIGHT_FRONTEND_CMD, env.PREFLIGHT_FRONTEND_URL);
+function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: { specs?: string; driftRules?: string }, baseDir: string) {
   return {
-    services: [backend, frontend],
-    backend,
-    frontend,
-    healthPath,
-    readyTimeoutMs: env.PREFLIGHT_READY_TIMEOUT_MS,
+    services,
+    backend: services.find((service) => service.name === 'backend'),
+    frontend: services.find((service) => service.name === 'frontend'),
+    healthPath: env.PREFLIGHT_HEALTH_PATH,
+    readyTimeoutMs: Math.max(...services.map((service) => service.timeoutMs)),
     reuseExisting: env.PREFLIGHT_REUSE_EXISTING,
     production:
       env.PREFLIGHT_PRODUCTION_URL && env.PREFLIGHT_PRODUCTION_API_URL
@@ -121,19 +206,25 @@ function toConfig(env: PreflightEnv): PreflightConfig {
     strict: env.PREFLIGHT_STRICT,
     allowPartial: env.PREFLIGHT_ALLOW_PARTIAL,
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
-    drift: driftLocation(env),
+    drift: driftLocation(env, gate.driftRules, baseDir),
+    specsDir: path.resolve(baseDir, gate.specs ?? 'tests'),
   };
 }
 
-/** Paths are relative to the project root, like the reports; the root defaults to the rules file's directory. */
-function driftLocation(env: PreflightEnv): PreflightConfig['drift'] {
-  const rulesFile = path.resolve(PROJECT_ROOT, env.PREFLIGHT_DRIFT_RULES);
+/**
+ * PREFLIGHT_DRIFT_RULES (relative to the project root) wins over the gate file's driftRules (relative to the file);
+ * the rules' own paths are relative to the rules file's directory unless PREFLIGHT_DRIFT_ROOT says otherwise.
+ */
+function driftLocation(env: PreflightEnv, fromFile: string | undefined, baseDir: string): PreflightConfig['drift'] {
+  const rulesFile = env.PREFLIGHT_DRIFT_RULES ? path.resolve(PROJECT_ROOT, env.PREFLIGHT_DRIFT_RULES) : path.resolve(baseDir, fromFile ?? 'drift.rules.ts');
   return { rulesFile, root: path.resolve(PROJECT_ROOT, env.PREFLIGHT_DRIFT_ROOT ?? path.dirname(rulesFile)) };
 }
 
-/** The defaults, for places (like playwright.config.ts) that must load even when the environment is invalid. */
+/** The defaults, for places (like playwright.config.ts) that must load even when the configuration is invalid. */
 export function defaultConfig(): PreflightConfig {
   const result = parseConfig({});
   if (!result.ok) throw new Error(`preflight's own defaults are invalid: ${result.problems.join('; ')}`);
   return result.config;
 }
+
+export { display as displayFile };

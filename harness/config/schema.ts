@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_HEALTH_PATH, DEFAULT_READY_TIMEOUT_MS } from './defaults.ts';
 
 const serviceUrl = z
   .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
   .transform((value) => new URL(value));
+
+export const nonEmptyValue = z.string().trim().min(1, 'expected a non-empty value');
 
 const flag = z.stringbool({ error: 'expected true or false' });
 
@@ -11,19 +14,18 @@ const milliseconds = z.coerce
   .int('expected a whole number of milliseconds')
   .positive('expected a positive number of milliseconds');
 
-const nonEmpty = z.string().trim().min(1, 'expected a non-empty value');
+const nonEmpty = nonEmptyValue;
 
-/** The environment variables of docs/configuration.md, parsed once. */
+/**
+ * The environment variables of docs/design.md, parsed once. The services' own (PREFLIGHT_<NAME>_CMD, _URL) are read
+ * for every declared service by harness/config/load-config.ts.
+ */
 const serviceEnvSchema = z.object({
-  PREFLIGHT_BACKEND_CMD: nonEmpty.default('node --import tsx demo-app/backend/server.ts'),
-  PREFLIGHT_BACKEND_URL: serviceUrl.default(new URL('http://127.0.0.1:3001')),
-  PREFLIGHT_FRONTEND_CMD: nonEmpty.default('node --import tsx demo-app/frontend/server.ts'),
-  PREFLIGHT_FRONTEND_URL: serviceUrl.default(new URL('http://127.0.0.1:3000')),
   PREFLIGHT_HEALTH_PATH: z
     .string()
     .regex(/^\/\S*$/, 'expected a path starting with /')
-    .default('/ops/health/production'),
-  PREFLIGHT_READY_TIMEOUT_MS: milliseconds.default(60_000),
+    .default(DEFAULT_HEALTH_PATH),
+  PREFLIGHT_READY_TIMEOUT_MS: milliseconds.default(DEFAULT_READY_TIMEOUT_MS),
   PREFLIGHT_REUSE_EXISTING: flag.default(false),
   PREFLIGHT_ALLOW_PRODUCTION_WRITES: flag.default(false),
   PREFLIGHT_STRICT: flag.default(false),
@@ -31,20 +33,19 @@ const serviceEnvSchema = z.object({
   PREFLIGHT_CHROMIUM_PATH: nonEmpty.optional(),
   // Read by report-paths.ts before validation (reports must be written even for an invalid configuration); validated here.
   PREFLIGHT_REPORTS_DIR: nonEmpty.default('reports'),
-  PREFLIGHT_DRIFT_RULES: nonEmpty.default('drift.rules.ts'),
+  PREFLIGHT_DRIFT_RULES: nonEmpty.optional(),
   PREFLIGHT_DRIFT_ROOT: nonEmpty.optional(),
   PREFLIGHT_IPV4_FIRST: flag.default(true),
-}).superRefine((env, ctx) => {
-  // Two services on one address: one of them cannot listen, and the other answers for both.
-  const address = (url: URL) => `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
-  if (address(env.PREFLIGHT_BACKEND_URL) === address(env.PREFLIGHT_FRONTEND_URL)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['PREFLIGHT_FRONTEND_URL'],
-      message: `expected another host or port than PREFLIGHT_BACKEND_URL (both name ${address(env.PREFLIGHT_FRONTEND_URL)}): each service needs its own`,
-    });
-  }
 });
+
+/** A service's URL given in the environment (PREFLIGHT_<NAME>_URL): any scheme, so a database's tcp:// or postgres:// too. */
+export const serviceUrlOverride = z
+  .string()
+  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]/i, 'expected a URL such as tcp://127.0.0.1:5432')
+  .pipe(z.url({ error: 'expected a URL such as tcp://127.0.0.1:5432' }));
+
+/** A service probed over HTTP (contract or http readiness, or liveness). */
+export const httpServiceUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
 /** The production target, with its rules across variables: it needs its backend, and https unless plain http is allowed. */
 const productionEnvSchema = z

@@ -20,9 +20,13 @@ export interface ServiceRecord {
   contractReason?: string;
   version?: string;
   releaseId?: string;
+  /** Readiness probes it answered (or accepted and left unanswered) before it was ready or the wait ended. */
+  probes?: number;
+  /** Set when it was not started because these services it depends on did not become ready. */
+  notStartedBecause?: string[];
   /** Set when the service never became ready: one line, then the full diagnosis. */
   failure?: { summary: string; diagnosis: string };
-  /** Set when the service exited after it was ready and before teardown. */
+  /** Set when the service exited, or stopped answering its liveness route, after it was ready and before teardown. */
   diedDuringRun?: { exitCode: number | null; signal: string | null; at: string; diagnosis: string };
 }
 

@@ -1,8 +1,8 @@
+import { defaultPort } from '../core/default-port.ts';
 import type { UrlPart } from './rules.ts';
 
 // scheme://host[:port]... ; host may be an [IPv6] literal. Textual, so the rest of the URL is kept as written.
 const AUTHORITY = /^([a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?/i;
-const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443' };
 
 /** The port or host of a URL; undefined when the value is not a URL with a host (e.g. `http_status:404`). */
 export function readUrlPart(value: string, part: UrlPart): string | undefined {
@@ -10,7 +10,7 @@ export function readUrlPart(value: string, part: UrlPart): string | undefined {
   if (!match || !match[2]) return undefined;
   if (part === 'host') return match[2].toLowerCase();
   const scheme = match[1]!.split(':')[0]!.toLowerCase();
-  return match[3] || DEFAULT_PORTS[scheme];
+  return match[3] || defaultPort(scheme)?.toString();
 }
 
 /** The same URL text with its port or host replaced; undefined when the value is not a URL with a host. */

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { portOfUrl } from '../core/default-port.ts';
 
 export interface ResolvedAddress {
   address: string;
@@ -18,8 +19,9 @@ export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
+/** The URL's port, or its scheme's default (harness/core/default-port.ts); 80 when the scheme has none. */
 export function portOf(url: URL): number {
-  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  return portOfUrl(url) ?? 80;
 }
 
 /** What a URL names: its literal address, or every address its host name resolves to, in resolution order. */

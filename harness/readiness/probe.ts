@@ -2,33 +2,47 @@ import { request, Agent } from 'undici';
 import { interpretReadiness, type ReadinessVerdict } from './contract.ts';
 
 export type ProbeOutcome =
-  | { kind: 'answered'; verdict: ReadinessVerdict; latencyMs: number }
+  | { kind: 'answered'; verdict: ReadinessVerdict; latencyMs: number; /** Retry-After of a 429 or 503, in ms. */ retryAfterMs?: number }
   | { kind: 'unreachable'; code: string; message: string; latencyMs: number }
+  /** It accepted the connection but sent no answer in time. */
   | { kind: 'timeout'; timeoutMs: number; latencyMs: number };
+
+export interface ProbeOptions {
+  timeoutMs?: number;
+  /** Extra request headers (a service's probe.headers, e.g. one its rate limiter exempts). */
+  headers?: Record<string, string>;
+}
 
 // One connection per probe: a probe must prove the service accepts connections now, not reuse an old socket.
 const probeAgent = new Agent({ pipelining: 0, connect: { timeout: 2_000 } });
 
-/** One GET of the readiness contract, without redirects, answered within `timeoutMs`. */
-export async function probeReadiness(url: URL | string, timeoutMs = 2_000): Promise<ProbeOutcome> {
+/** One GET without redirects, answered within `timeoutMs`; `interpret` turns the answer into a verdict. */
+export async function probeHttp(
+  url: URL | string,
+  interpret: (status: number, body: string, contentType: string, location?: string) => ReadinessVerdict,
+  options: ProbeOptions = {},
+): Promise<ProbeOutcome> {
+  const timeoutMs = options.timeoutMs ?? 2_000;
   const started = performance.now();
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
   try {
     const response = await request(url, {
       method: 'GET',
       dispatcher: probeAgent,
-      headers: { accept: 'application/json', 'user-agent': 'preflight-readiness-probe' },
+      headers: { accept: 'application/json', 'user-agent': 'preflight-readiness-probe', ...options.headers },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      // After the headers timeout, so that a connected service which never answers reads as a timeout, not an abort.
+      signal: AbortSignal.timeout(timeoutMs + 500),
     });
     const body = await response.body.text();
     const contentType = String(response.headers['content-type'] ?? '');
     const location = response.headers.location === undefined ? undefined : String(response.headers.location);
-    return { kind: 'answered', verdict: interpretReadiness(response.statusCode, body, contentType, location), latencyMs: latency() };
+    const retryAfterMs = response.statusCode === 429 || response.statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+    return { kind: 'answered', verdict: interpret(response.statusCode, body, contentType, location), latencyMs: latency(), retryAfterMs };
   } catch (error) {
     const err = error as NodeJS.ErrnoException & { name?: string };
-    if (err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
+    if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' || err.name === 'TimeoutError') {
       return { kind: 'timeout', timeoutMs, latencyMs: latency() };
     }
     const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
@@ -37,14 +51,29 @@ export async function probeReadiness(url: URL | string, timeoutMs = 2_000): Prom
   }
 }
 
+/** One GET of the readiness contract, without redirects, answered within `timeoutMs`. */
+export function probeReadiness(url: URL | string, timeoutMs = 2_000, headers?: Record<string, string>): Promise<ProbeOutcome> {
+  return probeHttp(url, interpretReadiness, { timeoutMs, headers });
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** One line a person can read for a probe outcome. */
 export function describeProbe(outcome: ProbeOutcome, url: URL | string): string {
   switch (outcome.kind) {
     case 'answered':
       return `${url} ${outcome.verdict.reason}`;
     case 'timeout':
-      return `${url} did not answer within ${outcome.timeoutMs} ms`;
+      return `${url} accepted the connection but sent no answer within ${outcome.timeoutMs} ms`;
     case 'unreachable':
+      if (outcome.code === 'LOG_PENDING') return outcome.message;
       return outcome.code === 'ECONNREFUSED'
         ? `${url} refused the connection (nothing listens there)`
         : `${url} unreachable: ${outcome.code} ${outcome.message}`;

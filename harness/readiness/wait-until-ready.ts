@@ -4,55 +4,82 @@ import type { ReadinessVerdict } from './contract.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
 
 export type ReadinessOutcome =
-  | { ok: true; verdict: ReadinessVerdict; readyAt: number }
-  | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome }
-  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome }
-  | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' } }
-  | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome };
+  | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
+  | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome; probes: number }
+  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number }
+  | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
+  | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
 
 export interface WaitUntilReadyOptions {
-  url: URL;
+  /** The readiness contract's URL, probed when no `probe` is given. */
+  url?: URL;
+  /** One readiness probe (harness/readiness/service-probe.ts), given the time it may take. */
+  probe?: (timeoutMs: number) => Promise<ProbeOutcome>;
   timeoutMs: number;
   /** Settles when the service process exits: readiness then fails at once, not at the deadline. */
   exited?: Promise<ExitInfo>;
-  /** Pause between probes; small, so readiness is seen within tens of milliseconds. */
+  /** Pause between probes while nothing answers; small, so readiness is seen within tens of milliseconds. */
   intervalMs?: number;
+  /** An answer that ends the wait at once (the contract's 200 with a broken body: waiting will not fix it). */
+  failsAtOnce?(outcome: ProbeOutcome & { kind: 'answered' }): boolean;
   signal?: AbortSignal;
 }
 
 /**
- * Probes the readiness contract until it says ready (or ready-degraded), racing the process's exit and a deadline.
- * A 200 answer that breaks the contract fails at once: the service answers, and waiting will not fix its body.
+ * Once a service answers "not ready", the probes back off as Playwright's webServer does: a real app's rate
+ * limiter counts them, and a 60 s boot then sees fewer than 100 probes. A 429's Retry-After is honoured.
+ */
+export const BACKOFF_MS = [100, 250, 500, 1_000] as const;
+
+/** How much an outcome tells a person: a contract's own body (a "down" and its message) most, a refused connection least. */
+function informativeness(outcome: ProbeOutcome): number {
+  if (outcome.kind === 'answered') return outcome.verdict.body ? 3 : 2;
+  return outcome.kind === 'timeout' ? 1 : 0;
+}
+
+const contractFailsAtOnce = (outcome: ProbeOutcome & { kind: 'answered' }) => outcome.verdict.state === 'violation' && outcome.verdict.httpStatus === 200;
+
+/**
+ * Probes until the service is ready (or ready-degraded), racing the process's exit and a deadline. The outcome
+ * carries the most informative answer seen: a "down" with its message is never replaced by a later 429 or error page.
  */
 export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<ReadinessOutcome> {
-  const { url, timeoutMs, intervalMs = 5 } = options;
+  const { timeoutMs, intervalMs = 5 } = options;
+  const probe = options.probe ?? ((ms: number) => probeReadiness(options.url!, ms));
+  const failsAtOnce = options.failsAtOnce ?? (options.probe ? () => false : contractFailsAtOnce);
   const deadline = performance.now() + timeoutMs;
   const stop = new AbortController();
   if (options.signal?.aborted) stop.abort();
   else options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  let lastProbe: ProbeOutcome | undefined;
+  let telling: ProbeOutcome | undefined;
+  let probes = 0;
+  let answers = 0;
 
   const polling = (async (): Promise<ReadinessOutcome> => {
     while (!stop.signal.aborted) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
-      lastProbe = await probeReadiness(url, Math.min(2_000, Math.max(50, remaining)));
-      if (lastProbe.kind === 'answered') {
-        const { verdict } = lastProbe;
-        if (verdict.state === 'ready' || verdict.state === 'degraded') {
-          return { ok: true, verdict, readyAt: Date.now() };
-        }
-        if (verdict.state === 'violation' && verdict.httpStatus === 200) {
-          return { ok: false, reason: 'violation', lastProbe };
-        }
+      const outcome = await probe(Math.min(2_000, Math.max(50, remaining)));
+      // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
+      if (outcome.kind !== 'unreachable') probes++;
+      if (!telling || informativeness(outcome) >= informativeness(telling)) telling = outcome;
+      let pause = intervalMs;
+      if (outcome.kind === 'answered') {
+        const { verdict } = outcome;
+        if (verdict.state === 'ready' || verdict.state === 'degraded') return { ok: true, verdict, readyAt: Date.now(), probes };
+        if (failsAtOnce(outcome)) return { ok: false, reason: 'violation', lastProbe: outcome, probes };
+        pause = outcome.retryAfterMs ?? BACKOFF_MS[Math.min(answers, BACKOFF_MS.length - 1)]!;
+        answers++;
+      } else if (outcome.kind === 'timeout') {
+        pause = BACKOFF_MS[Math.min(answers++, BACKOFF_MS.length - 1)]!;
       }
-      await delay(Math.min(intervalMs, Math.max(0, deadline - performance.now())), undefined, { signal: stop.signal }).catch(() => {});
+      await delay(Math.min(pause, Math.max(0, deadline - performance.now())), undefined, { signal: stop.signal }).catch(() => {});
     }
-    if (options.signal?.aborted) return { ok: false, reason: 'aborted', lastProbe };
-    return { ok: false, reason: 'timeout', timeoutMs, lastProbe };
+    if (options.signal?.aborted) return { ok: false, reason: 'aborted', lastProbe: telling, probes };
+    return { ok: false, reason: 'timeout', timeoutMs, lastProbe: telling, probes };
   })();
 
-  const exiting = options.exited?.then((exit): ReadinessOutcome => ({ ok: false, reason: 'exited', exit, lastProbe }));
+  const exiting = options.exited?.then((exit): ReadinessOutcome => ({ ok: false, reason: 'exited', exit, lastProbe: telling, probes }));
   try {
     return await Promise.race(exiting ? [polling, exiting] : [polling]);
   } finally {

@@ -41,10 +41,18 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi;
 
 const looksSecret = (value: string) => value.trim().length >= MIN_SECRET_LENGTH && !NOT_SECRET.has(value.trim().toLowerCase());
 
-/** `text` with every secret value replaced by [redacted]: the environment's, and those assigned in the text itself. */
+// Secret values given to services (their env and envFile in the gate configuration), hidden like the runner's own.
+let givenSecrets: string[] = [];
+
+/** Adds the secret-looking values of `env` (a service's own variables) to what is redacted everywhere in this process. */
+export function addSecretValues(env: Record<string, string | undefined>): void {
+  givenSecrets = [...new Set([...givenSecrets, ...findSecretValues(env)])].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret value replaced by [redacted]: the environment's, the services' own, and those assigned in the text itself. */
 export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let result = text;
-  for (const secret of secretValues(env)) {
+  for (const secret of [...secretValues(env), ...givenSecrets]) {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
   return result

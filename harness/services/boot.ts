@@ -1,11 +1,13 @@
 import { serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/load-config.ts';
+import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
-import { hostOf, portOf } from '../network/resolve-host.ts';
-import { probeReadiness } from '../readiness/probe.ts';
+import { hostOf } from '../network/resolve-host.ts';
+import { serviceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
-import { diagnoseDiedDuringRun, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
+import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
+import { watchLiveness } from './liveness.ts';
 import { findPortHolders, portAnswers } from './port-holder.ts';
 
 export interface BootOutcome {
@@ -29,25 +31,61 @@ export interface BootOptions {
   onRecord?(record: ServiceRecord): void;
 }
 
-/** Boots every service at the same time and waits until each answers the readiness contract. */
+/** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
+export function serviceUrlEnvironment(config: Pick<PreflightConfig, 'services'>): Record<string, string> {
+  return Object.fromEntries(config.services.map((service) => [serviceVariable(service, 'URL'), service.urlText]));
+}
+
+/**
+ * Boots the services: each starts as soon as the services it depends on are ready (those that depend on nothing
+ * start together), and waits until it is ready by its readiness kind. The first failure ends the boot.
+ */
 export function bootServices(config: PreflightConfig, options: BootOptions): Boot {
   const started: RunningService[] = [];
+  const stopWatching: Array<() => void> = [];
   const abort = new AbortController();
   let tearingDown = false;
+  // Each service's readiness, for its dependents: true when ready, false when it failed or was not started.
+  const readiness = new Map<string, { promise: Promise<boolean>; settle(ready: boolean): void }>();
+  for (const service of config.services) {
+    let settle!: (ready: boolean) => void;
+    const promise = new Promise<boolean>((resolve) => (settle = resolve));
+    readiness.set(service.name, { promise, settle });
+  }
+  const serviceEnv = { ...options.env, ...serviceUrlEnvironment(config) };
 
   const publish = (record: ServiceRecord) => options.onRecord?.(record);
 
   const bootOne = async (service: ServiceConfig): Promise<ServiceRecord> => {
-    const record: ServiceRecord = { name: service.name, url: service.url.origin, healthUrl: service.healthUrl.href, reused: false };
+    const record: ServiceRecord = { name: service.name, url: service.urlText, healthUrl: service.healthUrl.href, reused: false };
+    if (service.dependsOn.length) {
+      const ready = await Promise.all(service.dependsOn.map((name) => readiness.get(name)!.promise));
+      const failed = service.dependsOn.filter((_, index) => !ready[index]);
+      if (failed.length && tearingDown) {
+        record.contractReason = 'not started: the run ended first';
+        publish(record);
+        return record;
+      }
+      if (failed.length) {
+        const failedRecords = failed.map((name) => records.get(name)).filter((known) => known !== undefined);
+        if (failedRecords.some((known) => known.failure || known.notStartedBecause)) {
+          record.failure = diagnoseDependencyFailed(service, failed);
+          record.notStartedBecause = failed;
+        } else record.contractReason = 'not started: another service failed to become ready';
+        publish(record);
+        return record;
+      }
+    }
     // A service started on a taken port would fail to bind while the old process answered its probes: the gate would test the wrong thing.
-    if (await portAnswers(hostOf(service.url), portOf(service.url))) {
-      const existing = config.reuseExisting ? await probeReadiness(service.healthUrl) : undefined;
+    const port = portOfUrl(service.url)!;
+    if (await portAnswers(hostOf(service.url), port)) {
+      const existing = config.reuseExisting ? await serviceProbe(service)(2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
         return record;
       }
-      const holders = findPortHolders(portOf(service.url));
+      const holders = findPortHolders(port);
       record.failure = diagnosePortTaken(service, holders, existing ? { tried: true, probe: existing } : { tried: false });
       if (existing?.kind === 'answered') Object.assign(record, contractFields(existing.verdict));
       publish(record);
@@ -61,11 +99,11 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     }
     let handle: RunningService;
     try {
-      handle = launchService(service, { logDir: options.logDir, env: options.env });
+      handle = launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv } });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const summary = `${service.name} could not be started: ${(error as Error).message}`;
-      record.failure = { summary, diagnosis: `${summary}\n  command: ${service.command}  (set by ${serviceVariable(service, 'CMD')})` };
+      record.failure = { summary, diagnosis: `${summary}\n  command: ${service.command}  (set by ${service.setBy.command})` };
       publish(record);
       return record;
     }
@@ -73,7 +111,14 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     Object.assign(record, { pid: handle.pid, logFile: handle.log.file, spawnedAt: new Date(handle.spawnedAt).toISOString() });
     publish(record);
 
-    const outcome = await waitUntilReady({ url: service.healthUrl, timeoutMs: config.readyTimeoutMs, exited: handle.exited, signal: abort.signal });
+    const outcome = await waitUntilReady({
+      probe: serviceProbe(service, () => handle.log.tail(200)),
+      failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
+      timeoutMs: service.timeoutMs,
+      exited: handle.exited,
+      signal: abort.signal,
+    });
+    record.probes = outcome.probes;
     // Stopped by the end of the run (Ctrl+C, teardown) rather than failing by itself: not the service's fault.
     if (!outcome.ok && tearingDown) {
       record.contractReason = 'not waited for: the run ended before it was ready';
@@ -86,7 +131,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       return record;
     }
     if (!outcome.ok) {
-      const families = outcome.reason === 'timeout' ? await addressFamilyLine(service) : undefined;
+      const silent = outcome.reason === 'timeout' && outcome.lastProbe?.kind !== 'answered' && outcome.lastProbe?.kind !== 'timeout';
+      const families = silent && service.readiness.kind !== 'log' ? await addressFamilyLine(service) : undefined;
       record.failure = diagnoseNotReady(handle, outcome, families);
       if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
       // What the contract last said (down, a violation) is part of the record, whatever ended the wait.
@@ -99,23 +145,25 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       msToReady: outcome.readyAt - handle.spawnedAt,
     });
     publish(record);
-    void handle.exited.then((exit) => {
-      if (tearingDown) return;
-      record.diedDuringRun = {
-        exitCode: exit.exitCode,
-        signal: exit.signal,
-        at: new Date(exit.at).toISOString(),
-        diagnosis: diagnoseDiedDuringRun(handle, exit),
-      };
+    const diedDuringRun = (died: NonNullable<ServiceRecord['diedDuringRun']>) => {
+      if (tearingDown || record.diedDuringRun) return;
+      record.diedDuringRun = died;
       publish(record);
+    };
+    void handle.exited.then((exit) => {
+      diedDuringRun({ exitCode: exit.exitCode, signal: exit.signal, at: new Date(exit.at).toISOString(), diagnosis: diagnoseDiedDuringRun(handle, exit) });
     });
+    if (service.liveness) stopWatching.push(watchLiveness(handle, service.liveness, diedDuringRun));
     return record;
   };
 
+  const records = new Map<string, ServiceRecord>();
   let stopped: Promise<void> | undefined;
   const teardown = () => {
     tearingDown = true;
     abort.abort();
+    for (const stop of stopWatching) stop();
+    for (const entry of readiness.values()) entry.settle(false);
     stopped ??= (async () => {
       await Promise.all(started.map((handle) => handle.stop()));
       await Promise.all(started.map((handle) => handle.log.close()));
@@ -126,8 +174,11 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
   const outcome = (async (): Promise<BootOutcome> => {
     const pending = config.services.map(async (service) => {
       const record = await bootOne(service);
+      records.set(service.name, record);
+      const ready = !record.failure && (record.readyAt !== undefined || record.reused);
       // One service failing ends the boot at once: the others are not waited for.
       if (record.failure) abort.abort();
+      readiness.get(service.name)!.settle(ready);
       return record;
     });
     const services = await Promise.all(pending);
@@ -136,7 +187,9 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // A failed boot stops what it started now, not at the end of the run.
     void teardown();
     if (failed.length === 0) return { ok: false, services, diagnosis: 'preflight: the run ended before every service was ready; nothing was tested.' };
-    return { ok: false, services, diagnosis: failed.map((record) => record.failure!.diagnosis).join('\n\n') };
+    // The cause first, then the services it kept from starting.
+    const ordered = [...failed.filter((record) => !record.notStartedBecause), ...failed.filter((record) => record.notStartedBecause)];
+    return { ok: false, services, diagnosis: ordered.map((record) => record.failure!.diagnosis).join('\n\n') };
   })();
 
   return { outcome, teardown };

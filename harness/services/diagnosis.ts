@@ -1,5 +1,5 @@
-import { serviceVariable, type ServiceConfig } from '../config/load-config.ts';
-import { portOf } from '../network/resolve-host.ts';
+import type { ServiceConfig } from '../config/load-config.ts';
+import { portOfUrl } from '../core/default-port.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from '../core/exit-info.ts';
@@ -32,20 +32,33 @@ export function diagnoseNotReady(
   switch (outcome.reason) {
     case 'exited':
       summary = `${service.name} ${describeExit(outcome.exit)} before it was ready (${seconds(outcome.exit.at - handle.spawnedAt)} after start)`;
-      cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${serviceVariable(service, 'CMD')})`;
+      cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${service.setBy.command})`;
       break;
     case 'timeout': {
       const answered = outcome.lastProbe?.kind === 'answered' ? outcome.lastProbe.verdict : undefined;
-      if (answered?.state === 'down') {
+      const crash = watcherCrash(handle);
+      if (crash) {
+        // The watcher stays alive after its app crashed: the process looks alive, the crash is in its log.
+        summary = `${service.name}'s app crashed under its file watcher (${crash.watcher}), which stays alive and waits for file changes, so it never became ready within ${seconds(outcome.timeoutMs)}`;
+        cause = [`  the crash, from its log (${handle.log.file}):`, ...crash.lines.map((line) => `    | ${line}`), `  likely cause: the error above; fix it, or run the command yourself to see it: ${service.command}  (set by ${service.setBy.command})`].join('\n');
+      } else if (answered?.state === 'down') {
         // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
         summary = `${service.name} answered "down" for ${seconds(outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
         cause = `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`;
-      } else if (answered) {
+      } else if (answered && service.readiness.kind === 'contract') {
         summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${answered.reason} until the ${seconds(outcome.timeoutMs)} deadline`;
         cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${service.healthUrl}`;
+      } else if (answered) {
+        summary = `${service.name} ${answered.reason} at ${service.healthUrl} until the ${seconds(outcome.timeoutMs)} deadline`;
+        cause = `  fix: make ${service.healthUrl.pathname} answer the accepted status, or change readiness.status or readiness.path of ${service.name} in the gate configuration (docs/gate-config.md).`;
+      } else if (outcome.lastProbe?.kind === 'timeout') {
+        summary = `${service.name} accepts TCP connections on ${service.url.host} but never answered the HTTP request GET ${service.healthUrl} within ${seconds(outcome.timeoutMs)} (each probe waited ${outcome.lastProbe.timeoutMs} ms)`;
+        cause = `  likely cause: it is stuck after accepting connections: a handler that never responds (a middleware that never calls next(), a request to a dependency without a timeout, a blocked event loop), or this port speaks another protocol than HTTP. Check its log, or: curl -v ${service.healthUrl}`;
       } else {
-        summary = `${service.name} is alive (${describeAlive(handle)}) but never answered the readiness contract at ${service.healthUrl} within ${seconds(outcome.timeoutMs)}`;
-        cause = `  likely cause: it listens on another host or port than ${serviceVariable(service, 'URL')}=${service.url.origin} says, or is stuck starting. Check its log, the URL, or raise PREFLIGHT_READY_TIMEOUT_MS.`;
+        summary = `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
+        cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
+          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its timeoutMs (or PREFLIGHT_READY_TIMEOUT_MS).`
+          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its timeoutMs (or PREFLIGHT_READY_TIMEOUT_MS).`;
       }
       break;
     }
@@ -56,6 +69,34 @@ export function diagnoseNotReady(
   }
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** What "ready" means for this service, as a person reads it. */
+function expectation(service: ServiceConfig): string {
+  switch (service.readiness.kind) {
+    case 'contract':
+      return `answered the readiness contract at ${service.healthUrl}`;
+    case 'http':
+      return `answered GET ${service.healthUrl} with HTTP ${service.readiness.status.min === service.readiness.status.max ? service.readiness.status.min : `${service.readiness.status.min}-${service.readiness.status.max}`}`;
+    case 'tcp':
+      return `accepted TCP connections on ${service.url.host}`;
+    case 'log':
+      return `printed a line matching ${service.readiness.pattern} and accepted TCP connections on ${service.url.host}`;
+  }
+}
+
+// Commands that keep a watcher process alive while the app they run crashed, and what they print when it did.
+const WATCHER = /(?:^|[\s/])(node\s+(?:[^|;&]*\s)?--watch(?:-path)?\b|tsx\s+watch|nodemon|next\s+dev|ts-node-dev|vite)\b/;
+const CRASH_LINE = /\b(?:[A-Z][A-Za-z]*Error|Error|Exception)\b|app crashed|Failed running|failed to compile|Unhandled/;
+
+/** The crash of an app under a file watcher (node --watch, tsx watch, nodemon, next dev), quoted from its log. */
+function watcherCrash(handle: RunningService): { watcher: string; lines: string[] } | undefined {
+  const watcher = WATCHER.exec(handle.service.command)?.[1];
+  if (!watcher) return undefined;
+  const tail = handle.log.tail(60).filter((line) => !line.startsWith('# preflight:'));
+  const first = tail.findIndex((line) => CRASH_LINE.test(line));
+  if (first === -1) return undefined;
+  return { watcher: watcher.replace(/\s+/g, ' '), lines: tail.slice(first, first + 12) };
 }
 
 /** "pid 123, 48.2 MB resident": what the OS tells about a running service; the memory is the whole group's. */
@@ -80,7 +121,7 @@ export function diagnosePortTaken(
   holders: ProcessEntry[],
   reuse: { tried: false } | { tried: true; probe: ProbeOutcome },
 ): { summary: string; diagnosis: string } {
-  const port = portOf(service.url);
+  const port = portOfUrl(service.url)!;
   const who = holders.length ? ` (pid ${holders.map((holder) => holder.pid).join(', ')})` : '';
   const kill = holders.length ? `stop it (kill ${holders.map((holder) => holder.pid).join(' ')}), ` : 'stop it, ';
   if (!reuse.tried) {
@@ -90,7 +131,7 @@ export function diagnosePortTaken(
       diagnosis: [
         summary,
         describeHolders(holders, port),
-        `  fix: ${kill}point ${serviceVariable(service, 'URL')} at a free port, or set PREFLIGHT_REUSE_EXISTING=true to test the service that runs there (it must pass the readiness contract).`,
+        `  fix: ${kill}point ${service.setBy.url} at a free port, or set PREFLIGHT_REUSE_EXISTING=true to test the service that runs there (it must pass the readiness contract).`,
       ].join('\n'),
     };
   }
@@ -101,9 +142,28 @@ export function diagnosePortTaken(
       summary,
       `  readiness probe: ${describeProbe(reuse.probe, service.healthUrl)}`,
       describeHolders(holders, port),
-      `  fix: ${kill}so that preflight starts ${service.name} itself, or point ${serviceVariable(service, 'URL')} at the service you meant to reuse.`,
+      `  fix: ${kill}so that preflight starts ${service.name} itself, or point ${service.setBy.url} at the service you meant to reuse.`,
     ].join('\n'),
   };
+}
+
+/** A service that was not started because services it depends on did not become ready. */
+export function diagnoseDependencyFailed(service: ServiceConfig, dependencies: string[]): { summary: string; diagnosis: string } {
+  const names = dependencies.join(' and ');
+  const summary = `${service.name} was not started: it depends on ${names}, which did not become ready`;
+  return { summary, diagnosis: `${summary}\n  likely cause: ${names} (its diagnosis is above); fix that first. The dependency is declared in dependsOn of ${service.name} (docs/gate-config.md).` };
+}
+
+/** A ready service that stopped answering its liveness route during the run, while its process lives on. */
+export function diagnoseStoppedServing(handle: RunningService, url: URL, failures: ProbeOutcome[], since: number): string {
+  const last = failures[failures.length - 1]!;
+  const answer = last.kind === 'answered' ? `${url} ${last.verdict.reason}` : describeProbe(last, url);
+  return [
+    `${handle.service.name} (pid ${handle.pid}) stopped serving during the run, after it was ready: its liveness route failed ${failures.length} times in a row since ${new Date(since).toISOString()} while its process stayed alive`,
+    `  last liveness probe: ${answer}`,
+    logTail(handle),
+    `  likely cause: the service hangs or lost something it needs (its log above); specs after ${new Date(since).toISOString()} ran against a service that did not serve. Start it yourself to reproduce: ${handle.service.command}`,
+  ].join('\n');
 }
 
 export function diagnoseDiedDuringRun(handle: RunningService, exit: ExitInfo): string {

@@ -8,8 +8,6 @@ import { killServiceTreeNow, terminateServiceTree, type ServiceTree } from './te
 /** Set in each service's environment (and so in all it starts), to find its whole tree at teardown. */
 export const SERVICE_TAG_VAR = 'PREFLIGHT_SERVICE_TAG';
 
-/** Grace period between SIGTERM and SIGKILL at teardown. */
-export const STOP_GRACE_MS = 3_000;
 
 export interface RunningService {
   service: ServiceConfig;
@@ -21,15 +19,15 @@ export interface RunningService {
   /** Settles when the process leader exits, however it exits. */
   exited: Promise<ExitInfo>;
   exit?: ExitInfo;
-  /** Stops the whole tree (graceful, then SIGKILL); notes in the log what it had to do. */
-  stop(graceMs?: number): Promise<void>;
+  /** Stops the whole tree (its stop signal, then SIGKILL after its grace period); notes in the log what it had to do. */
+  stop(): Promise<void>;
 }
 
 // Every service tree this runner started; killed whole if the runner exits with any of them still alive.
 const startedTrees = new Set<ServiceTree>();
 let exitHookInstalled = false;
 
-/** Starts a service's shell command in its own process group, its output going to its log. */
+/** Starts a service's shell command in its own directory and process group, its output going to its log. */
 export function launchService(service: ServiceConfig, options: { logDir: string; env?: NodeJS.ProcessEnv }): RunningService {
   const log = new ServiceLog(options.logDir, service.name);
   log.note(`# preflight: ${service.name} started at ${new Date().toISOString()}, expected to serve ${service.url.origin}`);
@@ -42,6 +40,7 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
     reject: false,
     buffer: false,
     stdin: 'ignore',
+    cwd: service.cwd,
     env: { ...options.env, [tag.name]: tag.value },
   })`${service.command}`;
   subprocess.catch(() => {});
@@ -66,10 +65,11 @@ export function launchService(service: ServiceConfig, options: { logDir: string;
         resolve(handle.exit);
       });
     }),
-    stop: async (graceMs = STOP_GRACE_MS) => {
-      const result = await terminateServiceTree(tree, graceMs);
+    stop: async () => {
+      const { signal, graceMs } = service.stop;
+      const result = await terminateServiceTree(tree, graceMs, signal);
       if (result.killed.length) {
-        log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after SIGTERM; killed with SIGKILL`);
+        log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after ${signal}; killed with SIGKILL`);
       }
       if (result.survivors.length) {
         log.note(`# preflight: ${service.name}: pid ${result.survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${result.survivors.join(' ')}`);

@@ -65,10 +65,10 @@ async function waitUntilGone(tree: ServiceTree, pids: number[], ms: number): Pro
  * Stops a service and everything it started: SIGTERM to the whole tree, a grace period for all of it to exit,
  * then SIGKILL for whatever is left, so a service that ignores SIGTERM cannot hang the run.
  */
-export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000): Promise<TerminationResult> {
+export async function terminateServiceTree(tree: ServiceTree, graceMs = 3_000, first: NodeJS.Signals = 'SIGTERM'): Promise<TerminationResult> {
   const members = treeMembers(tree);
   if (members.length === 0) return { killed: [], survivors: [] };
-  signalTree(tree, members, 'SIGTERM');
+  signalTree(tree, members, first);
   const stubborn = await waitUntilGone(tree, members, graceMs);
   if (stubborn.length === 0) return { killed: [], survivors: [] };
   // Look again: the tree may have started processes during the grace period.

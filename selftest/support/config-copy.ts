@@ -1,4 +1,4 @@
-// A temp copy of the demo app's config files named by drift.rules.ts, to drift on purpose (PREFLIGHT_DRIFT_ROOT).
+// A temp copy of the config files named by drift.rules.ts, to drift on purpose (PREFLIGHT_DRIFT_ROOT).
 import fs from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,10 @@ export const DEMO_CONFIG_FILES = [
   'demo-app/tunnel/config.yml',
   'demo-app/ecosystem.config.cjs',
   'demo-app/docs/RUNBOOK.md',
+  // preflight's own statements of the demo's defaults (drift.rules.ts checks them too).
+  'preflight.config.ts',
+  'harness/config/defaults.ts',
+  '.env.example',
 ];
 
 /** Copies the files; `edits` maps a file to a function of its text (throws when the edit changes nothing). */

@@ -10,9 +10,9 @@ describe('configuration', () => {
     const result = parseConfig({});
     assert.ok(result.ok);
     const { config } = result;
-    assert.equal(config.backend.url.origin, 'http://127.0.0.1:3001');
-    assert.equal(config.frontend.url.origin, 'http://127.0.0.1:3000');
-    assert.equal(config.backend.healthUrl.href, 'http://127.0.0.1:3001/ops/health/production');
+    assert.equal(config.backend!.url.origin, 'http://127.0.0.1:3001');
+    assert.equal(config.frontend!.url.origin, 'http://127.0.0.1:3000');
+    assert.equal(config.backend!.healthUrl.href, 'http://127.0.0.1:3001/ops/health/production');
     assert.equal(config.readyTimeoutMs, 60_000);
     assert.equal(config.reuseExisting, false);
     assert.equal(config.strict, false);
@@ -59,7 +59,7 @@ describe('configuration', () => {
     const result = parseConfig({ PREFLIGHT_PRODUCTION_URL: '', PREFLIGHT_BACKEND_URL: '' });
     assert.ok(result.ok);
     assert.equal(result.config.production, undefined);
-    assert.equal(result.config.backend.url.origin, 'http://127.0.0.1:3001');
+    assert.equal(result.config.backend!.url.origin, 'http://127.0.0.1:3001');
   });
 
   it('loads .env without overriding what the environment already says', () => {
@@ -70,6 +70,6 @@ describe('configuration', () => {
     const result = parseConfig(env);
     assert.ok(result.ok);
     assert.equal(result.config.strict, true);
-    assert.equal(result.config.backend.url.port, '5001');
+    assert.equal(result.config.backend!.url.port, '5001');
   });
 });

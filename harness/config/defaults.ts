@@ -1,0 +1,19 @@
+// preflight's defaults, each written once: the schema, the CLI, the gate config and the drift rules read them here.
+
+/** The readiness contract's path (docs/design.md). */
+export const DEFAULT_HEALTH_PATH = '/ops/health/production';
+
+/** How long a service may take to become ready. */
+export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+
+/** Teardown: the signal a service gets first, and how long it has before SIGKILL. */
+export const DEFAULT_STOP = { signal: 'SIGTERM', graceMs: 3_000 } as const;
+
+/** The gate configuration file, beside playwright.config.ts; PREFLIGHT_CONFIG names another. */
+export const GATE_CONFIG_FILE = 'preflight.config.ts';
+
+/** The bundled demo app's services: what the gate starts when no gate configuration file exists. */
+export const DEMO_SERVICES = {
+  backend: { command: 'node --import tsx demo-app/backend/server.ts', url: 'http://127.0.0.1:3001' },
+  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000' },
+} as const;

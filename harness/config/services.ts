@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { portOfUrl } from '../core/default-port.ts';
+import type { GateFile } from '../gate-config/schema.ts';
+import { display } from '../gate-config/load-gate-file.ts';
+import { serviceVariable, type Readiness, type ServiceConfig } from './load-config.ts';
+
+export interface ResolveOptions {
+  /** The gate file (absolute); cwd and envFile paths are relative to its folder. */
+  file: string;
+  /** False for the built-in demo defaults: paths are then relative to the project root, messages name variables. */
+  fromFile: boolean;
+  overrides: Map<string, { command?: string; url?: string }>;
+  healthPath: string;
+  defaultTimeoutMs: number;
+  defaultStop: { signal: NodeJS.Signals; graceMs: number };
+  /** Problems found here are added, so that every problem is reported at once. */
+  problems: string[];
+}
+
+const LIVENESS_INTERVAL_MS = 1_000;
+
+/** The declared services, with the environment's overrides, their files read and their URLs made whole. */
+export function resolveServices(gate: GateFile, options: ResolveOptions): ServiceConfig[] {
+  const baseDir = path.dirname(options.file);
+  const field = (name: string, key: string) => `${display(options.file)} services.${name}.${key}`;
+  const services: ServiceConfig[] = [];
+  for (const [name, declared] of Object.entries(gate.services)) {
+    const override = options.overrides.get(name) ?? {};
+    const setBy = {
+      command: override.command !== undefined || !options.fromFile ? serviceVariable({ name }, 'CMD') : `${field(name, 'command')}, or ${serviceVariable({ name }, 'CMD')}`,
+      url: override.url !== undefined || !options.fromFile ? serviceVariable({ name }, 'URL') : `${field(name, 'url')}, or ${serviceVariable({ name }, 'URL')}`,
+    };
+    const urlText = override.url ?? declared.url;
+    const url = new URL(urlText);
+    const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
+    const needsHttp = readinessDeclared.kind === 'contract' || readinessDeclared.kind === 'http' || declared.liveness !== undefined;
+    if (needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      options.problems.push(`${setBy.url}: expected an http:// or https:// URL (its ${declared.liveness && readinessDeclared.kind !== 'contract' && readinessDeclared.kind !== 'http' ? 'liveness' : `${readinessDeclared.kind} readiness`} is probed over HTTP), got ${JSON.stringify(urlText)}`);
+      continue;
+    }
+    if (portOfUrl(url) === undefined) {
+      options.problems.push(`${setBy.url}: expected a port in the URL (${url.protocol}// has no default port), got ${JSON.stringify(urlText)}`);
+      continue;
+    }
+    const cwd = path.resolve(baseDir, declared.cwd ?? '.');
+    if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
+      options.problems.push(`${field(name, 'cwd')}: expected an existing directory (relative to ${display(baseDir) || '.'}), got ${JSON.stringify(declared.cwd)} (${cwd} does not exist)`);
+      continue;
+    }
+    const env: Record<string, string> = {};
+    if (declared.envFile) {
+      const envFile = path.resolve(cwd, declared.envFile);
+      if (!fs.existsSync(envFile)) {
+        options.problems.push(`${field(name, 'envFile')}: expected a dotenv file (relative to the service's cwd), got ${JSON.stringify(declared.envFile)} (${envFile} does not exist)`);
+        continue;
+      }
+      Object.assign(env, dotenv.parse(fs.readFileSync(envFile)));
+    }
+    Object.assign(env, declared.env);
+    let readiness: Readiness;
+    try {
+      readiness = resolveReadiness(readinessDeclared);
+    } catch (error) {
+      options.problems.push(`${field(name, 'readiness.pattern')}: expected a regular expression, got ${JSON.stringify((readinessDeclared as { pattern: string }).pattern)} (${(error as Error).message})`);
+      continue;
+    }
+    const healthPath = readinessDeclared.kind === 'contract' || readinessDeclared.kind === 'http' ? (readinessDeclared.path ?? (readinessDeclared.kind === 'contract' ? options.healthPath : '/')) : undefined;
+    services.push({
+      name,
+      command: override.command ?? declared.command,
+      cwd,
+      env,
+      url,
+      urlText,
+      readiness,
+      healthUrl: healthPath ? new URL(healthPath, url) : url,
+      liveness: declared.liveness ? { url: new URL(declared.liveness.path, url), intervalMs: declared.liveness.intervalMs ?? LIVENESS_INTERVAL_MS } : undefined,
+      dependsOn: declared.dependsOn ?? [],
+      timeoutMs: declared.timeoutMs ?? options.defaultTimeoutMs,
+      stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
+      probeHeaders: declared.probe?.headers ?? {},
+      setBy,
+    });
+  }
+  checkDistinctAddresses(services, options.problems);
+  return services;
+}
+
+function resolveReadiness(declared: NonNullable<GateFile['services'][string]['readiness']>): Readiness {
+  switch (declared.kind) {
+    case 'contract':
+      return { kind: 'contract' };
+    case 'http': {
+      const status = declared.status ?? 200;
+      return { kind: 'http', status: typeof status === 'number' ? { min: status, max: status } : status };
+    }
+    case 'tcp':
+      return { kind: 'tcp' };
+    case 'log':
+      return { kind: 'log', pattern: typeof declared.pattern === 'string' ? new RegExp(declared.pattern) : declared.pattern };
+  }
+}
+
+/** Two services on one address: one of them cannot listen, and the other answers for both. */
+function checkDistinctAddresses(services: ServiceConfig[], problems: string[]): void {
+  const seen = new Map<string, ServiceConfig>();
+  for (const service of services) {
+    const address = `${service.url.hostname}:${portOfUrl(service.url)}`;
+    const other = seen.get(address);
+    if (other) {
+      problems.push(`${service.setBy.url}: expected another host or port than ${other.setBy.url} (both name ${address}): each service needs its own, got ${JSON.stringify(service.urlText)}`);
+    } else seen.set(address, service);
+  }
+}

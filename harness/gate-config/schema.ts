@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+// The gate configuration file (preflight.config.ts), written once with zod: the types of defineGate derive from it.
+
+const path = z.string().regex(/^\/\S*$/, 'expected a path starting with /');
+const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
+const httpStatus = z.number().int().min(100, 'expected an HTTP status (100-599)').max(599, 'expected an HTTP status (100-599)');
+const milliseconds = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds');
+const headers = z.record(z.string(), z.string(), { error: 'expected an object of header names and string values' });
+
+/** How preflight decides that a service is ready. */
+export const readinessSchema = z.discriminatedUnion(
+  'kind',
+  [
+    // The readiness contract of docs/design.md at `path` (default PREFLIGHT_HEALTH_PATH, /ops/health/production).
+    z.strictObject({ kind: z.literal('contract'), path: path.optional() }),
+    // Plain HTTP: a GET of `path` answered with `status` (default 200; a number, or { min, max }).
+    z.strictObject({
+      kind: z.literal('http'),
+      path: path.optional(),
+      status: z.union([httpStatus, z.strictObject({ min: httpStatus, max: httpStatus })], { error: 'expected an HTTP status or { min, max }' }).optional(),
+    }),
+    // A TCP port that accepts connections (a database): only the URL's host and port count.
+    z.strictObject({ kind: z.literal('tcp') }),
+    // A line of the service's output matching `pattern`; then the URL must accept TCP connections.
+    z.strictObject({ kind: z.literal('log'), pattern: z.union([nonEmpty, z.instanceof(RegExp)], { error: 'expected a RegExp or a non-empty string' }) }),
+  ],
+  { error: 'expected { kind: "contract" | "http" | "tcp" | "log", ... }' },
+);
+
+const signal = z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2', 'SIGKILL'], { error: 'expected a signal name such as "SIGTERM" or "SIGINT"' });
+
+/** One service: how to start it, where it serves, when it is ready. */
+export const serviceSchema = z.strictObject({
+  /** Shell command that starts it (PREFLIGHT_<NAME>_CMD overrides it). */
+  command: nonEmpty,
+  /** Directory the command runs in, relative to the config file. Default: the config file's folder. */
+  cwd: nonEmpty.optional(),
+  /** Variables added to the inherited environment (after envFile). */
+  env: z.record(z.string(), z.string(), { error: 'expected an object of variable names and string values' }).optional(),
+  /** A dotenv file, relative to cwd, loaded into the service's environment. */
+  envFile: nonEmpty.optional(),
+  /** Where it serves (PREFLIGHT_<NAME>_URL overrides it). For tcp readiness any scheme will do: only host and port count. */
+  url: z
+    .string({ error: 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432' })
+    .regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]/i, 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432')
+    .pipe(z.url({ error: 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432' })),
+  readiness: readinessSchema.optional(),
+  /** A path probed during the run: a service that stops answering it "died during the run". */
+  liveness: z.strictObject({ path, intervalMs: milliseconds.optional() }).optional(),
+  /** Services that must be ready before this one starts. */
+  dependsOn: z.array(nonEmpty, { error: 'expected an array of service names' }).optional(),
+  /** Time to ready, from its start (default PREFLIGHT_READY_TIMEOUT_MS, 60000). */
+  timeoutMs: milliseconds.optional(),
+  /** Teardown: the signal sent first, and the grace period before SIGKILL. */
+  stop: z.strictObject({ signal: signal.optional(), graceMs: z.number().int().nonnegative('expected 0 or more milliseconds').optional() }).optional(),
+  /** Extra request headers on every probe, e.g. one the app's rate limiter exempts. */
+  probe: z.strictObject({ headers: headers.optional() }).optional(),
+});
+
+/** A service's name becomes part of variable names (PREFLIGHT_<NAME>_URL) and of file names (reports/logs/<name>.log). */
+const serviceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a service name of letters, digits, - and _, starting with a letter');
+
+export const gateFileSchema = z
+  .strictObject({
+    /** Where the specs live, relative to the config file (may be outside it, '../e2e'). Default: tests. */
+    specs: nonEmpty.optional(),
+    /** The drift rules file, relative to the config file. Default: drift.rules.ts. */
+    driftRules: nonEmpty.optional(),
+    services: z.record(serviceName, serviceSchema),
+  })
+  .superRefine((gate, ctx) => {
+    if (Object.keys(gate.services).length === 0) ctx.addIssue({ code: 'custom', path: ['services'], message: 'expected at least one service', input: gate.services });
+  });
+
+export interface DependencyProblem {
+  path: (string | number)[];
+  message: string;
+  input: unknown;
+}
+
+/**
+ * Unknown names and cycles in dependsOn, read from the raw file: checked beside the schema (not inside it), so they
+ * are reported together with every other mistake of the file.
+ */
+export function dependencyProblems(raw: unknown): DependencyProblem[] {
+  const services = (raw as { services?: unknown } | undefined)?.services;
+  if (!services || typeof services !== 'object') return [];
+  const declared = services as Record<string, { dependsOn?: unknown } | undefined>;
+  const names = Object.keys(declared);
+  const graph: Record<string, { dependsOn: string[] }> = {};
+  const problems: DependencyProblem[] = [];
+  for (const name of names) {
+    const dependsOn = declared[name]?.dependsOn;
+    graph[name] = { dependsOn: [] };
+    if (!Array.isArray(dependsOn)) continue;
+    for (const [index, dependency] of dependsOn.entries()) {
+      if (typeof dependency !== 'string') continue;
+      if (dependency === name) problems.push({ path: ['services', name, 'dependsOn', index], message: 'a service cannot depend on itself', input: dependency });
+      else if (!names.includes(dependency)) problems.push({ path: ['services', name, 'dependsOn', index], message: `expected the name of a declared service (${names.join(', ')})`, input: dependency });
+      else graph[name]!.dependsOn.push(dependency);
+    }
+  }
+  const cycle = findCycle(graph);
+  if (cycle) problems.push({ path: ['services', cycle[0]!, 'dependsOn'], message: `dependencies form a cycle: ${cycle.join(' -> ')}; nothing in it could ever start`, input: declared[cycle[0]!]?.dependsOn });
+  return problems;
+}
+
+/** A dependency cycle as the names along it (first name repeated at the end), or undefined. */
+export function findCycle(services: Record<string, { dependsOn?: string[] }>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, trail: string[]): string[] | undefined => {
+    if (state.get(name) === 'done' || !services[name]) return undefined;
+    if (state.get(name) === 'visiting') return [...trail.slice(trail.indexOf(name)), name];
+    state.set(name, 'visiting');
+    for (const dependency of services[name]!.dependsOn ?? []) {
+      if (dependency === name) continue;
+      const cycle = visit(dependency, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(services)) {
+    const cycle = visit(name, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+/** What a gate configuration file declares (the input of defineGate). */
+export type GateDefinition = z.input<typeof gateFileSchema>;
+export type ServiceDefinition = z.input<typeof serviceSchema>;
+export type ReadinessDefinition = z.input<typeof readinessSchema>;
+export type GateFile = z.output<typeof gateFileSchema>;

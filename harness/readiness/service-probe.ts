@@ -1,0 +1,56 @@
+import net from 'node:net';
+import type { ServiceConfig } from '../config/load-config.ts';
+import { portOfUrl } from '../core/default-port.ts';
+import type { ReadinessVerdict } from './contract.ts';
+import { interpretReadiness } from './contract.ts';
+import { probeHttp, type ProbeOutcome } from './probe.ts';
+
+/** One readiness probe of a service, by its readiness kind. `output` gives its recent output lines (log readiness). */
+export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
+
+export function serviceProbe(service: ServiceConfig, output: () => string[] = () => []): ServiceProbe {
+  const headers = service.probeHeaders;
+  const readiness = service.readiness;
+  switch (readiness.kind) {
+    case 'contract':
+      return (timeoutMs) => probeHttp(service.healthUrl, interpretReadiness, { timeoutMs, headers });
+    case 'http':
+      return (timeoutMs) => probeHttp(service.healthUrl, (status) => interpretStatus(status, readiness.status), { timeoutMs, headers });
+    case 'tcp':
+      return (timeoutMs) => probeTcp(service.url, timeoutMs);
+    case 'log': {
+      let seen = false;
+      return async (timeoutMs) => {
+        seen ||= output().some((line) => readiness.pattern.test(line));
+        if (!seen) return { kind: 'unreachable', code: 'LOG_PENDING', message: `no line of its output matched ${readiness.pattern} yet`, latencyMs: 0 };
+        return probeTcp(service.url, timeoutMs);
+      };
+    }
+  }
+}
+
+/** Plain HTTP readiness: an accepted status is ready; any other answer is not (yet). */
+export function interpretStatus(status: number, accepted: { min: number; max: number }): ReadinessVerdict {
+  const expected = accepted.min === accepted.max ? `HTTP ${accepted.min}` : `HTTP ${accepted.min}-${accepted.max}`;
+  if (status >= accepted.min && status <= accepted.max) return { state: 'ready', reason: `ready: answered HTTP ${status}`, httpStatus: status };
+  return { state: 'violation', reason: `answered HTTP ${status}, expected ${expected}`, httpStatus: status };
+}
+
+/** True readiness of a port: something accepts a TCP connection there now. */
+export function probeTcp(url: URL, timeoutMs: number): Promise<ProbeOutcome> {
+  const started = performance.now();
+  const latency = () => Math.round((performance.now() - started) * 10) / 10;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = portOfUrl(url)!;
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => finish({ kind: 'unreachable', code: 'ETIMEDOUT', message: `no TCP connection within ${timeoutMs} ms`, latencyMs: latency() }), timeoutMs);
+    const finish = (outcome: ProbeOutcome) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    socket.once('connect', () => finish({ kind: 'answered', verdict: { state: 'ready', reason: `ready: accepts TCP connections on ${host}:${port}`, httpStatus: 0 }, latencyMs: latency() }));
+    socket.once('error', (error: NodeJS.ErrnoException) => finish({ kind: 'unreachable', code: error.code ?? 'ERROR', message: error.message, latencyMs: latency() }));
+  });
+}

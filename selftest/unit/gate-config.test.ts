@@ -1,0 +1,85 @@
+// The gate configuration file as a user writes it: loaded, validated (every problem at once, naming file, field and
+// fix), merged with the environment's overrides. The files are real ones under selftest/fixtures/shop/configs/.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parseConfig } from '../../harness/config/load-config.ts';
+import { loadGateFile } from '../../harness/gate-config/load-gate-file.ts';
+import { redact } from '../../harness/secrets/redact.ts';
+
+const configs = 'selftest/fixtures/shop/configs';
+const load = (file: string, env: NodeJS.ProcessEnv = {}) => parseConfig({ ...env, PREFLIGHT_CONFIG: file }, loadGateFile({ ...env, PREFLIGHT_CONFIG: file }));
+const problemsOf = (result: ReturnType<typeof load>) => (result.ok ? [] : result.problems);
+
+describe('the gate configuration file', () => {
+  it('declares services with their own folder, environment, readiness and order', () => {
+    const result = load(`${configs}/shop.config.ts`);
+    assert.ok(result.ok, problemsOf(result).join('\n'));
+    const byName = Object.fromEntries(result.config.services.map((service) => [service.name, service]));
+    assert.deepEqual(Object.keys(byName), ['database', 'backend', 'frontend']);
+    assert.equal(byName.backend!.cwd, path.resolve('selftest/fixtures/shop/backend'));
+    assert.equal(byName.backend!.env.SHOP_MODE, 'test');
+    assert.equal(byName.backend!.env.SHOP_API_TOKEN, 'shop-token-7f3a9c', 'read from its envFile, relative to its cwd');
+    assert.deepEqual(byName.backend!.dependsOn, ['database']);
+    assert.equal(byName.backend!.liveness?.url.href, 'http://127.0.0.1:3001/health/live');
+    assert.deepEqual(byName.database!.readiness, { kind: 'tcp' });
+    assert.deepEqual(byName.frontend!.readiness, { kind: 'http', status: { min: 200, max: 200 } });
+    assert.equal(byName.frontend!.cwd, path.resolve(configs), 'cwd defaults to the config file\'s folder');
+    assert.equal(result.config.specsDir, path.resolve('selftest/fixtures/shop/specs'));
+    assert.equal(result.config.drift.rulesFile, path.resolve('selftest/fixtures/shop/drift.rules.ts'));
+  });
+
+  it('lets the environment move any service: PREFLIGHT_<NAME>_URL and _CMD', () => {
+    const result = load(`${configs}/shop.config.ts`, { PREFLIGHT_DATABASE_URL: 'tcp://127.0.0.1:6543', PREFLIGHT_BACKEND_CMD: 'node other.ts' });
+    assert.ok(result.ok, problemsOf(result).join('\n'));
+    const database = result.config.services.find((service) => service.name === 'database')!;
+    assert.equal(database.urlText, 'tcp://127.0.0.1:6543');
+    assert.equal(result.config.backend!.command, 'node other.ts');
+    assert.equal(result.config.backend!.setBy.command, 'PREFLIGHT_BACKEND_CMD');
+  });
+
+  it('hides the secrets given to a service through env or envFile, as the runner\'s own', () => {
+    const result = load(`${configs}/shop.config.ts`);
+    assert.ok(result.ok);
+    assert.equal(redact('using token shop-token-7f3a9c', {}), 'using token [redacted]');
+  });
+
+  it('lists several mistakes of one file in one message, naming the file, the field, what it expected and got', () => {
+    const problems = problemsOf(load(`${configs}/mistakes.config.ts`));
+    const text = problems.join('\n');
+    assert.match(text, /mistakes\.config\.ts: services\.database\.readiness(\.kind)?: .*"contract" \| "http" \| "tcp" \| "log".*got "tcpp"|mistakes\.config\.ts: services\.database\.readiness.*tcpp/);
+    assert.match(text, /mistakes\.config\.ts: services\.backend\.command: expected a non-empty string, got ""/);
+    assert.match(text, /mistakes\.config\.ts: services\.backend\.dependsOn\[0\]: expected the name of a declared service \(database, backend, frontend\), got "databse"/);
+    assert.match(text, /mistakes\.config\.ts: services\.backend\.timeoutMs: .*got "soon"/);
+    assert.match(text, /mistakes\.config\.ts: services\.frontend\.readiness\.status: .*got 999/);
+    assert.match(text, /mistakes\.config\.ts: services\.frontend: unknown field port/);
+    assert.ok(problems.length >= 6, text);
+  });
+
+  it('refuses a dependency cycle, naming it', () => {
+    const text = problemsOf(load(`${configs}/cycle.config.ts`)).join('\n');
+    assert.match(text, /cycle\.config\.ts: services\.database\.dependsOn: dependencies form a cycle: database -> backend -> database/);
+  });
+
+  it('reports a file that throws or does not parse, naming the file and the fix', () => {
+    const throws = problemsOf(load(`${configs}/throws.config.ts`)).join('\n');
+    assert.match(throws, /throws\.config\.ts does not load: .*SHOP_REQUIRED_SETTING is not set; fix: correct the file/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-config-'));
+    const broken = path.join(dir, 'preflight.config.ts');
+    fs.writeFileSync(broken, "export default { services: { backend: { command: 'x', url: 'http://127.0.0.1:1' }\n");
+    const syntax = problemsOf(load(broken)).join('\n');
+    assert.match(syntax, new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.* does not load: .*(Expected|Unexpected)`));
+  });
+
+  it('names a missing file given by PREFLIGHT_CONFIG; without any file the defaults gate the bundled demo', () => {
+    assert.match(problemsOf(load('nowhere/preflight.config.ts')).join('\n'), /PREFLIGHT_CONFIG: the gate configuration file .*nowhere\/preflight\.config\.ts does not exist/);
+    const demo = parseConfig({});
+    assert.ok(demo.ok);
+    assert.deepEqual(demo.config.services.map((service) => [service.name, service.urlText, service.readiness.kind]), [
+      ['backend', 'http://127.0.0.1:3001', 'contract'],
+      ['frontend', 'http://127.0.0.1:3000', 'contract'],
+    ]);
+  });
+});
