@@ -55,7 +55,7 @@ describe('faults of the demo flow, through the gate', { concurrency: 2 }, () => 
     wrong.port = String(Number(wrong.port) + 1);
     assert.match(run.output, new RegExp(`cannot reach the backend it is configured to call at ${wrong.origin} \\(fault wrong-api-port: PREFLIGHT_BACKEND_URL says the backend is at ${run.backendUrl}\\)`));
     assert.equal(service(run, 'frontend')?.contract, 'down');
-    assert.equal(run.verdict.specs.passed + run.verdict.specs.failed, 0, 'no spec ran against a frontend that cannot reach its backend');
+    assert.equal(run.verdict.specs.passed, 0, 'no spec passed against a frontend that cannot reach its backend');
   });
 
   it('the API port drifted in a file -> 3 from the drift check, before anything boots', async () => {
