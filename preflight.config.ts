@@ -24,6 +24,8 @@ export default defineGate({
     frontend: {
       command: 'node --import tsx demo-app/frontend/server.ts',
       url: 'http://127.0.0.1:3000',
+      // Its readiness contract checks it can reach the backend it calls: it starts once the backend is ready.
+      dependsOn: ['backend'],
       readiness: { kind: 'contract' },
     },
   },
