@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { chooseChromium } from '../harness/browser/chromium.ts';
+import { defaultConfig, loadConfig } from '../harness/config/load-config.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
 import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from '../selftest/support/demo-process.ts';
@@ -63,7 +64,8 @@ async function runOnce(contender: Contender): Promise<RunFigures> {
   } else {
     // webServer boots in config order and logs "WebServer available" once per server.
     const available = [...output.matchAll(/^(\S+) pw:webserver WebServer available/gm)].map((m) => Date.parse(m[1]));
-    declaredReady = { backend: available[0], frontend: available[1] };
+    const order = webServerOrder();
+    declaredReady = { backend: available[order.indexOf('backend')], frontend: available[order.indexOf('frontend')] };
     if (fs.existsSync(timingFile)) timing = JSON.parse(fs.readFileSync(timingFile, 'utf8'));
   }
   fs.rmSync(timingFile, { force: true });
@@ -83,6 +85,12 @@ async function runOnce(contender: Contender): Promise<RunFigures> {
     peakMemoryMb: Math.round(peakRss / 1024 / 1024),
     leftoverProcesses: leftovers.length,
   };
+}
+
+/** The services in the order webServer boots them: the gate configuration's order (bench/webserver-baseline.config.ts). */
+function webServerOrder(): string[] {
+  const loaded = loadConfig();
+  return (loaded.ok ? loaded.config : defaultConfig()).services.map((service) => service.name);
 }
 
 /** When each demo service printed `listening on ... (pid N, t=<epoch ms>)`. */
