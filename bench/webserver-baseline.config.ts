@@ -1,9 +1,10 @@
-// The alternative a user would pick: Playwright's own webServer boots the same two demo services
+// The alternative a user would pick: Playwright's own webServer boots the same demo services
 // (one after the other, polling the same readiness path), then the same specs run with the same reporters.
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
 import { loadConfig, defaultConfig } from '../harness/config/load-config.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
+import { portOfUrl } from '../harness/core/default-port.ts';
 
 const loaded = loadConfig();
 const preflight = loaded.ok ? loaded.config : defaultConfig();
@@ -24,7 +25,8 @@ export default defineConfig({
   use: { baseURL: preflight.frontend?.url.origin, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
   webServer: preflight.services.map((service) => ({
     command: service.command,
-    url: service.healthUrl.href,
+    // A TCP service (the demo database) has no HTTP to poll: webServer then waits for its port.
+    ...(service.readiness.kind === 'tcp' ? { port: portOfUrl(service.url) } : { url: service.healthUrl.href }),
     cwd: service.cwd,
     stdout: 'pipe' as const,
     reuseExistingServer: false,

@@ -13,21 +13,25 @@ describe('the gate against the bundled demo app', () => {
     assert.equal(run.verdict.exitCode, 0);
     assert.equal(run.verdict.verdict, 'pass');
     assert.equal(run.verdict.specs.passed, 4, 'the four critical-path specs ran and passed');
-    assert.deepEqual(run.verdict.services.map((s: any) => [s.name, s.contract]), [['backend', 'ready'], ['frontend', 'ready']]);
-    for (const report of ['junit.xml', 'html/index.html', 'logs/backend.log', 'logs/frontend.log']) {
+    const byName = Object.fromEntries(run.verdict.services.map((s: any) => [s.name, s]));
+    assert.deepEqual(Object.keys(byName).sort(), ['backend', 'database', 'frontend']);
+    assert.deepEqual([byName.backend.contract, byName.frontend.contract], ['ready', 'ready']);
+    assert.ok(byName.database.readyAt, 'the database was ready (TCP)');
+    for (const report of ['junit.xml', 'html/index.html', 'logs/backend.log', 'logs/frontend.log', 'logs/database.log']) {
       assert.ok(fs.existsSync(path.join(run.reportsDir, report)), `${report} is written`);
     }
     assert.match(fs.readFileSync(path.join(run.reportsDir, 'junit.xml'), 'utf8'), /tests="4"/);
   });
 
-  it('boots the backend and the frontend at the same time', async () => {
+  it('starts each service as soon as the one it depends on is ready: database, backend, frontend', async () => {
     const run = await runGate({ env: { DEMO_FAULT: 'slow-start=1500' } });
     assert.equal(run.exitCode, 0, explain(run));
-    const [backend, frontend] = run.verdict.services;
-    const spawnGap = Math.abs(Date.parse(backend.spawnedAt) - Date.parse(frontend.spawnedAt));
-    // Sequential boot would put a whole 1.5 s start between the two spawns.
-    assert.ok(spawnGap < 1000, `both services spawned together (gap ${spawnGap} ms)`);
-    assert.ok(Date.parse(frontend.spawnedAt) < Date.parse(backend.readyAt), 'the frontend was spawned before the backend was ready');
+    const { database, backend, frontend } = Object.fromEntries(run.verdict.services.map((s: any) => [s.name, s]));
+    for (const [service, dependency] of [[backend, database], [frontend, backend]]) {
+      const gap = Date.parse(service.spawnedAt) - Date.parse(dependency.readyAt);
+      // Each declares dependsOn its predecessor; polling webServer-style would add up to a second per step.
+      assert.ok(gap >= 0 && gap < 1000, `${service.name} spawned ${gap} ms after ${dependency.name} was ready`);
+    }
   });
 
   it('exits 3 when a @critical spec fails (upload-rejected), naming the spec and the cause', async () => {

@@ -24,10 +24,11 @@ describe('sharded gates', () => {
     assert.equal(merged.verdict.specs.passed, 4);
     assert.deepEqual(merged.verdict.shards, ['shard 1/2', 'shard 2/2']);
     assert.deepEqual(
-      merged.verdict.services.map((s: any) => [s.name, s.contract]),
-      [['backend (shard 1/2)', 'ready'], ['frontend (shard 1/2)', 'ready'], ['backend (shard 2/2)', 'ready'], ['frontend (shard 2/2)', 'ready']],
+      merged.verdict.services.map((s: any) => s.name).sort(),
+      ['backend (shard 1/2)', 'backend (shard 2/2)', 'database (shard 1/2)', 'database (shard 2/2)', 'frontend (shard 1/2)', 'frontend (shard 2/2)'],
       'the services\' readiness records survived into the merge',
     );
+    for (const service of merged.verdict.services) assert.ok(service.readyAt, `${service.name} was ready`);
     assert.match(merged.output, /preflight verdict: pass, exit code 0\s*$/);
   });
 

@@ -49,11 +49,12 @@ async function holdPort(port: number): Promise<ChildProcess> {
 
 describe('a service that fails before it is ready', () => {
   it('alive but never serving (never-listen): exit 3 at the deadline, naming pid, memory, last probe and log tail', async () => {
-    const run = await runGate({ env: { DEMO_FAULT: 'backend:never-listen', PREFLIGHT_READY_TIMEOUT_MS: '2000' } });
+    // The deadline leaves the database (the backend's dependency) room to start on a loaded machine.
+    const run = await runGate({ env: { DEMO_FAULT: 'backend:never-listen', PREFLIGHT_READY_TIMEOUT_MS: '8000' } });
     assert.equal(run.exitCode, 3, explain(run));
     const backend = service(run, 'backend');
     assert.match(run.output, new RegExp(`backend is alive \\(pid ${backend.pid}, [\\d.]+ MB resident`));
-    assert.match(run.output, /never answered the readiness contract at http:\/\/127\.0\.0\.1:\d+\/ops\/health\/production within 2\.0 s/);
+    assert.match(run.output, /never answered the readiness contract at http:\/\/127\.0\.0\.1:\d+\/ops\/health\/production within 8\.0 s/);
     assert.match(run.output, /last readiness probe: .* refused the connection \(nothing listens there\)/);
     assert.match(run.output, /\| \[demo-backend\] fault never-listen: staying alive without ever listening/);
     assert.match(run.output, /PREFLIGHT_READY_TIMEOUT_MS/);
@@ -79,7 +80,8 @@ describe('a service that fails before it is ready', () => {
 
 describe('a service that dies during the run', () => {
   it('die-after-ready: the verdict is critical and names the service, its exit code and log tail', async () => {
-    const run = await runGate({ env: { DEMO_FAULT: 'backend:die-after-ready=400' } });
+    // Late enough that the frontend (which checks it can reach the backend) was ready first.
+    const run = await runGate({ env: { DEMO_FAULT: 'backend:die-after-ready=3000' } });
     assert.equal(run.exitCode, 3, explain(run));
     const backend = service(run, 'backend');
     assert.ok(backend.readyAt, 'it was ready first');
@@ -143,7 +145,8 @@ describe('teardown', () => {
   });
 
   it('kills a service that ignores SIGTERM after the grace period, without hanging the run', async () => {
-    const run = await runGate({ env: { PREFLIGHT_BACKEND_CMD: fixture('ignores-sigterm.ts') }, timeoutMs: 60_000 });
+    // runGate's own 2-minute limit bounds a hang; three services on a loaded machine can take a minute to pass.
+    const run = await runGate({ env: { PREFLIGHT_BACKEND_CMD: fixture('ignores-sigterm.ts') } });
     assert.equal(run.exitCode, 0, explain(run));
     const log = readLog(run, 'backend');
     assert.match(log, /received SIGTERM, ignoring it/);

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
-import { repoRoot } from './demo-process.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from './demo-process.ts';
 import { freePort } from './ports.ts';
 
 export interface GateRun {
@@ -36,6 +38,23 @@ export interface GateOptions {
   during?(gate: { pid: number; reportsDir: string }): Promise<void>;
 }
 
+let databaseTemplate: Promise<string> | undefined;
+
+/**
+ * A demo database cluster initialised once per test process and copied (ownership kept) into each gate's data
+ * folder: a gate run then measures a PostgreSQL start, not an initdb (selftest/e2e/demo-app.test.ts tests initdb).
+ */
+function initialisedCluster(): Promise<string> {
+  databaseTemplate ??= (async () => {
+    const dir = await databaseDir();
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const database = await startDatabase({ port: await freePort(), dir });
+    await stopDemoProcess(database.process);
+    return dir;
+  })();
+  return databaseTemplate;
+}
+
 /** The environment a gate runs in: no PREFLIGHT_/DEMO_ variables leak in from the caller. */
 export async function gateEnvironment(extra: Record<string, string> = {}) {
   const reportsDir = await mkdtemp(path.join(tmpdir(), 'preflight-gate-'));
@@ -44,6 +63,9 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
   const backendUrl = `http://127.0.0.1:${await freePort()}`;
   const frontendUrl = `http://127.0.0.1:${await freePort()}`;
   const databaseUrl = `tcp://127.0.0.1:${await freePort()}`;
+  const dataDir = path.join(reportsDir, 'demo-data');
+  fs.mkdirSync(dataDir);
+  await promisify(execFile)('cp', ['-a', await initialisedCluster(), path.join(dataDir, 'postgres')]);
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(PREFLIGHT_|DEMO_|NODE_TEST_CONTEXT$|NODE_OPTIONS$)/.test(key)),
   );
@@ -53,7 +75,7 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
     PREFLIGHT_BACKEND_URL: backendUrl,
     PREFLIGHT_FRONTEND_URL: frontendUrl,
     PREFLIGHT_DATABASE_URL: databaseUrl,
-    DEMO_DATA_DIR: path.join(reportsDir, 'demo-data'),
+    DEMO_DATA_DIR: dataDir,
     // Each gate its own history, not the project's (docs/history.md).
     PREFLIGHT_HISTORY_FILE: path.join(reportsDir, 'history.jsonl'),
     [GATE_MARK_VAR]: randomUUID(),

@@ -114,8 +114,6 @@ export class TellYourStoryPage {
         const uploaded = this.page.waitForResponse((response) => response.request().method() === 'POST' && /\/api\/story\/[^/]+\/upload$/.test(response.url()));
         await this.createButton.click();
         const upload = await uploaded;
-        // The browser's recording is a Blob, whose bytes Playwright does not expose: the backend's receipt says how many arrived.
-        const uploadedBytes = upload.ok() ? Number((await upload.json().catch(() => ({})))?.audioBytes ?? 0) : 0;
         const outcome = await Promise.race([
           this.page.waitForURL(/\/profile\/[^/]+$/, { timeout: TRANSCRIPTION_DEADLINE_MS }).then(() => 'profile' as const),
           this.problem.waitFor({ state: 'visible', timeout: TRANSCRIPTION_DEADLINE_MS }).then(() => 'problem' as const),
@@ -123,6 +121,10 @@ export class TellYourStoryPage {
         if (outcome === 'problem') throw new Error(`no profile: ${(await this.problem.textContent())?.trim()} (last job status seen: ${lastStatus})`);
         if (outcome === 'deadline') throw new Error(`no profile within ${TRANSCRIPTION_DEADLINE_MS / 1000} s of "Create my profile": the transcription job did not finish; last job status seen: ${lastStatus}`);
         const id = /\/profile\/([^/]+)$/.exec(new URL(this.page.url()).pathname)![1]!;
+        // The recording is a Blob, whose bytes Playwright does not expose, and the upload's answer may be gone with
+        // the page it was sent from: the backend's own record says how many bytes arrived.
+        const status = await this.page.request.get(upload.url().replace(/\/upload$/, '/status'));
+        const uploadedBytes = Number((await status.json().catch(() => ({})))?.audioBytes ?? 0);
         return { id: decodeURIComponent(id), uploadedBytes };
       } finally {
         this.page.off('response', onResponse);
