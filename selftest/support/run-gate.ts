@@ -57,13 +57,15 @@ function initialisedCluster(): Promise<string> {
 
 /** The environment a gate runs in: no PREFLIGHT_/DEMO_ variables leak in from the caller. */
 export async function gateEnvironment(extra: Record<string, string> = {}) {
-  const reportsDir = await mkdtemp(path.join(tmpdir(), 'preflight-gate-'));
+  // One folder per gate: its reports (new, so preflight may own it: docs/safety.md), its demo data and its history beside them.
+  const gateDir = await mkdtemp(path.join(tmpdir(), 'preflight-gate-'));
   // The demo database keeps its cluster below (DEMO_DATA_DIR); PostgreSQL runs as the user postgres when we are root.
-  await chmod(reportsDir, 0o755);
+  await chmod(gateDir, 0o755);
+  const reportsDir = path.join(gateDir, 'reports');
   const backendUrl = `http://127.0.0.1:${await freePort()}`;
   const frontendUrl = `http://127.0.0.1:${await freePort()}`;
   const databaseUrl = `tcp://127.0.0.1:${await freePort()}`;
-  const dataDir = path.join(reportsDir, 'demo-data');
+  const dataDir = path.join(gateDir, 'demo-data');
   fs.mkdirSync(dataDir);
   await promisify(execFile)('cp', ['-a', await initialisedCluster(), path.join(dataDir, 'postgres')]);
   const inherited = Object.fromEntries(
@@ -77,7 +79,7 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
     PREFLIGHT_DATABASE_URL: databaseUrl,
     DEMO_DATA_DIR: dataDir,
     // Each gate its own history, not the project's (docs/history.md).
-    PREFLIGHT_HISTORY_FILE: path.join(reportsDir, 'history.jsonl'),
+    PREFLIGHT_HISTORY_FILE: path.join(gateDir, 'history.jsonl'),
     [GATE_MARK_VAR]: randomUUID(),
     ...extra,
   };
