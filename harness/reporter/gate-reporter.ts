@@ -4,6 +4,7 @@ import { ciEnvironment } from '../config/ci-environment.ts';
 import { PRODUCTION_PROJECT } from '../production/production-project.ts';
 import { reportPaths, type ReportPaths } from './report-paths.ts';
 import { installConsoleRedaction, redactDeep } from '../secrets/redact.ts';
+import { redactArtifacts } from '../secrets/redact-artifacts.ts';
 import { currentRun, effectiveRunStatus } from '../gate/run-state.ts';
 import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
 import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
@@ -104,6 +105,10 @@ export default class GateReporter implements Reporter {
 
   async onEnd(result: FullResult): Promise<void> {
     if (this.mode === 'list') return;
+    // Every reporter before this one has written its files: traces and the HTML report's data lose their secrets here.
+    for (const file of redactArtifacts([this.paths.html, this.paths.testResults, this.paths.blob])) {
+      process.stderr.write(`preflight: deleted ${file}: it could not be redacted (docs/safety.md)\n`);
+    }
     try {
       await this.decide(result);
     } catch (error) {
