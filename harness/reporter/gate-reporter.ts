@@ -105,8 +105,8 @@ export default class GateReporter implements Reporter {
 
   async onEnd(result: FullResult): Promise<void> {
     if (this.mode === 'list') return;
-    // Every reporter before this one has written its files: traces and the HTML report's data lose their secrets here.
-    for (const file of redactArtifacts([this.paths.html, this.paths.testResults, this.paths.blob])) {
+    // Every reporter before this one has written its files: traces, junit.xml and the HTML report's data lose their secrets here.
+    for (const file of redactArtifacts([this.paths.html, this.paths.testResults, this.paths.blob, this.paths.junit])) {
       process.stderr.write(`preflight: deleted ${file}: it could not be redacted (docs/safety.md)\n`);
     }
     try {

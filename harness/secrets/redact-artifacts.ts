@@ -37,6 +37,7 @@ function redactData(name: string, data: Buffer): Buffer {
 function* filesUnder(dir: string): Generator<string> {
   let entries: fs.Dirent[];
   try {
+    if (fs.statSync(dir).isFile()) return yield dir;
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
@@ -49,7 +50,7 @@ function* filesUnder(dir: string): Generator<string> {
 }
 
 /**
- * After the run: every file under `dirs` (the HTML report with its embedded data, traces, attachments, blob
+ * After the run: every file under `dirs` (or that file: junit.xml) (the HTML report with its embedded data, traces, attachments, blob
  * reports) rewritten without secrets, archives entry by entry. What cannot be read to redact is deleted, not kept.
  * Returns what was deleted and why.
  */
