@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from './harness/browser/chromium.ts';
 import { ciEnvironment } from './harness/config/ci-environment.ts';
 import { defaultConfig, loadConfig } from './harness/config/load-config.ts';
-import { PRODUCTION_ONLY_SPECS, productionProject } from './harness/production/production-project.ts';
+import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from './harness/production/production-project.ts';
 import { isShardedRun } from './harness/reporter/command-line.ts';
 import { claimReportsFolderOrExit, reportPaths } from './harness/reporter/report-paths.ts';
 import { isTestRunnerProcess } from './harness/gate/early-start.ts';
@@ -56,5 +56,7 @@ export default defineConfig({
     },
     // Beside `local`, only when PREFLIGHT_PRODUCTION_URL is set.
     ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
+    // An invalid production URL: --project=production still reaches global setup, which names the problem.
+    ...(!loaded.ok && process.env.PREFLIGHT_PRODUCTION_URL ? [productionProjectPlaceholder()] : []),
   ],
 });

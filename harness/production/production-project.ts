@@ -21,3 +21,12 @@ export function productionProject(production: ProductionConfig, launchOptions: L
     } as Project['use'],
   };
 }
+
+/**
+ * Stands in for `production` when PREFLIGHT_PRODUCTION_URL is set but the configuration is invalid: with
+ * --project=production the run then reaches global setup, whose configuration message says what is wrong,
+ * instead of Playwright's "project not found". No spec runs in it: global setup stops the run first.
+ */
+export function productionProjectPlaceholder(): Project {
+  return { name: PRODUCTION_PROJECT, testIgnore: /./, use: { targetName: 'production' } as Project['use'] };
+}

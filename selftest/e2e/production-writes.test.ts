@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { copyProject } from '../support/project-copy.ts';
 import { startProductionStandIn, type ProductionStandIn } from '../support/production-stand-in.ts';
-import { explain, gateEnvironment, gateRunResult } from '../support/run-gate.ts';
+import { explain, gateEnvironment, gateRunResult, runGate } from '../support/run-gate.ts';
 import { createTestCa } from '../support/test-ca.ts';
 
 const ATTACKS = path.join(import.meta.dirname, '../fixtures/attacks/production-writes.spec.ts');
@@ -51,5 +51,13 @@ describe('production writes', () => {
     assert.ok(received.some((line) => line.startsWith('request GET /tell-your-story')), `reads went through:\n${received.join('\n')}`);
     assert.deepEqual(received.filter((line) => !/^request (GET|HEAD|OPTIONS) /.test(line)), [], 'production received no write');
     assert.equal(fs.existsSync(path.join(prod.dataDir, 'stories.json')) ? JSON.parse(fs.readFileSync(path.join(prod.dataDir, 'stories.json'), 'utf8')).length : 0, 0, 'production stored nothing');
+  });
+
+  it('with --project=production and a plain-http production URL, the configuration message wins over "project not found" (exit 3)', async () => {
+    const run = await runGate({ env: { PREFLIGHT_PRODUCTION_URL: 'http://prod.example.test', PREFLIGHT_PRODUCTION_API_URL: 'https://api.example.test' }, args: ['--project=production'] });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /PREFLIGHT_PRODUCTION_URL: expected an https:\/\/ URL: production is never checked over plain http/);
+    assert.doesNotMatch(run.output, /not found/);
+    assert.equal(run.verdict.criticalFailures[0].title, 'configuration');
   });
 });
