@@ -17,6 +17,8 @@ export function productionProject(production: ProductionConfig, launchOptions: L
       baseURL: production.url.origin,
       // Whatever a spec creates in production is marked as test data (the demo frontend forwards it to the backend).
       extraHTTPHeaders: { ...TEST_DATA_HEADERS },
+      // A service worker's requests pass by the write guard's routes (harness/production/write-guard.ts): none may start.
+      serviceWorkers: 'block',
       targetName: 'production',
     } as Project['use'],
   };
