@@ -42,7 +42,8 @@ describe('production writes', () => {
     assert.match(reasons['request.delete, caught by the spec'] ?? '', write('DELETE', prod.apiUrl, '/api/stories/1'));
     assert.match(reasons['a browser form submit'] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons['fetch from the page'] ?? '', write('POST', prod.url, '/tell-your-story'));
-    assert.match(reasons['navigator.sendBeacon'] ?? '', write('POST', prod.url, '/tell-your-story'));
+    assert.match(reasons['navigator.sendBeacon, then the page closes'] ?? '', write('POST', prod.url, '/tell-your-story'));
+    assert.match(reasons['fetch keepalive from pagehide'] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons["a spec's own route turns a read into a write"] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons["Node's fetch in the spec"] ?? '', write('POST', prod.apiUrl, '/api/stories'));
     assert.match(run.output, /Critical failures:\n(.*\n)*.*attack: request\.put .*blocked a write to production: PUT /);
