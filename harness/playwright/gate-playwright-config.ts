@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../core/project-root.ts';
 import { isShardedRun, isTestRunnerProcess } from '../gate/playwright-private.ts';
 import { startGate } from '../gate/pipeline.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
-import { PRODUCTION_ONLY_SPECS, productionProject } from '../production/production-project.ts';
+import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
 import { claimReportsFolderOrExit, reportPaths } from '../reporter/report-paths.ts';
 import { harnessModule } from './module-path.ts';
 
@@ -68,6 +68,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
     projects: [
       { name: 'local', testIgnore: PRODUCTION_ONLY_SPECS, use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) } },
       ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
+      // An invalid production URL: --project=production still reaches global setup, which names the problem.
+      ...(!loaded.ok && process.env.PREFLIGHT_PRODUCTION_URL ? [productionProjectPlaceholder()] : []),
     ],
   });
 }

@@ -17,7 +17,18 @@ export function productionProject(production: ProductionConfig, launchOptions: L
       baseURL: production.url.origin,
       // Whatever a spec creates in production is marked as test data (the demo frontend forwards it to the backend).
       extraHTTPHeaders: { ...TEST_DATA_HEADERS },
+      // A service worker's requests pass by the write guard's routes (harness/production/write-guard.ts): none may start.
+      serviceWorkers: 'block',
       targetName: 'production',
     } as Project['use'],
   };
+}
+
+/**
+ * Stands in for `production` when PREFLIGHT_PRODUCTION_URL is set but the configuration is invalid: with
+ * --project=production the run then reaches global setup, whose configuration message says what is wrong,
+ * instead of Playwright's "project not found". No spec runs in it: global setup stops the run first.
+ */
+export function productionProjectPlaceholder(): Project {
+  return { name: PRODUCTION_PROJECT, testIgnore: /./, use: { targetName: 'production' } as Project['use'] };
 }

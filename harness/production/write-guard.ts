@@ -67,6 +67,35 @@ function patchOnce(target: object, method: string, wrap: (original: (...args: an
   holder[method] = wrapper;
 }
 
+const BLOCKED_BINDING = '__preflightBlockedWrite';
+
+/** Runs in every page of a guarded context: sendBeacon and keepalive fetch refuse writes to production. */
+function refuseKeepaliveWrites({ origins, binding }: { origins: string[]; binding: string }): void {
+  const reads = ['GET', 'HEAD', 'OPTIONS'];
+  const report = (globalThis as unknown as Record<string, (method: string, url: string) => void>)[binding];
+  const refused = (method: string, url: string | URL): boolean => {
+    let target: URL;
+    try {
+      target = new URL(String(url), location.href);
+    } catch {
+      return false;
+    }
+    if (reads.includes(method.toUpperCase()) || !origins.includes(target.origin)) return false;
+    report?.(method.toUpperCase(), target.href);
+    return true;
+  };
+  const beacon = navigator.sendBeacon.bind(navigator);
+  navigator.sendBeacon = (url, data) => (refused('POST', url) ? false : beacon(url, data));
+  const pageFetch = globalThis.fetch;
+  globalThis.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+    const request = input instanceof Request ? input : undefined;
+    if ((init?.keepalive ?? request?.keepalive) && refused(init?.method ?? request?.method ?? 'GET', request?.url ?? String(input))) {
+      return Promise.reject(new TypeError('preflight: blocked a write to production'));
+    }
+    return pageFetch.call(this, input, init);
+  };
+}
+
 const blockedError = (what: string) => Object.assign(new Error(blockedWriteMessage([what])), { name: 'PreflightError' });
 
 /**
@@ -100,6 +129,10 @@ export async function guardProductionWrites(browser: Browser, request: APIReques
   const newContext = browser.newContext.bind(browser);
   const routeGuard = async (context: BrowserContext) => {
     await context.route('**/*', (route) => (active?.check(route.request().method(), route.request().url()) ? route.abort('blockedbyclient') : route.fallback()));
+    // A keepalive request (sendBeacon, fetch keepalive) may outlive its page, and a request still held by a route
+    // when the page closes goes on unchecked: those writes are refused in the page, before any request exists.
+    await context.exposeBinding(BLOCKED_BINDING, (_source, method: string, url: string) => void active?.check(method, url));
+    await context.addInitScript(refuseKeepaliveWrites, { origins: [production.url.origin, production.apiUrl.origin], binding: BLOCKED_BINDING });
     return context;
   };
   // A spec's own page.route runs before the context's: its continue() is checked too (the Route class, found once).

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { ciEnvironment } from '../config/ci-environment.ts';
+import { redactArtifacts } from '../secrets/redact-artifacts.ts';
 import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
 import { WRITE_BLOCKED_ANNOTATION } from '../production/write-guard.ts';
 import type { GateRun } from '../gate/gate-run.ts';
@@ -114,6 +115,10 @@ export default class GateReporter implements Reporter {
 
   async onEnd(result: FullResult): Promise<void> {
     if (!this.run) return;
+    // Every reporter before this one has written its files: traces, junit.xml and the HTML report's data lose their secrets here.
+    for (const file of redactArtifacts([this.paths.html, this.paths.testResults, this.paths.blob, this.paths.junit])) {
+      process.stderr.write(`preflight: deleted ${file}: it could not be redacted (docs/safety.md)\n`);
+    }
     try {
       const judgement = judgeRun(await this.gather(this.run, result), redactDeep);
       const notes = this.write(judgement, result.startTime);

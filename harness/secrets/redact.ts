@@ -99,6 +99,10 @@ const CREDENTIAL_HEADER = '(?:proxy-)?authorization|cookie|set-cookie|x-api-key'
 const HEADER_LINE = new RegExp(`\\b(${CREDENTIAL_HEADER})(\\\\?["']?\\s*[:=]\\s*\\\\?["']?)([^\\r\\n"'\\\\]+)`, 'gi');
 const HEADER_PAIR = new RegExp(`("name"\\s*:\\s*"(?:${CREDENTIAL_HEADER})"\\s*,\\s*"value"\\s*:\\s*")((?:\\\\.|[^"\\\\])*)"`, 'gi');
 
+// HAR and traces also list cookies parsed: `"cookies": [{"name": "sid", "value": ".."}]`.
+const COOKIE_LIST = /("cookies"\s*:\s*\[)([^\]]*)\]/gi;
+const LISTED_VALUE = /("value"\s*:\s*")((?:\\.|[^"\\])*)"/g;
+
 // Base64 long enough to hide a secret (Basic auth's `user:password`): decoded, and hidden when it holds one.
 const BASE64 = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
 
@@ -120,6 +124,7 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
       SECRET_NAME.test(name) && looksSecret(value.replace(/^["']|["']$/g, '')) && value !== REDACTED ? `${name}=${REDACTED}` : whole,
     )
     .replace(HEADER_PAIR, (_whole, head: string) => `${head}${REDACTED}"`)
+    .replace(COOKIE_LIST, (_whole, head: string, list: string) => `${head}${list.replace(LISTED_VALUE, (_value, key: string) => `${key}${REDACTED}"`)}]`)
     .replace(HEADER_LINE, (whole, name: string, separator: string, value: string) => (value.startsWith(REDACTED) ? whole : `${name}${separator}${REDACTED}`))
     .replace(URL_USERINFO, (whole, scheme: string, user: string, password: string | undefined) => {
       if (password === undefined) return user === REDACTED ? whole : `${scheme}${REDACTED}@`;

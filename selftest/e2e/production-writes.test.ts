@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import pg from 'pg';
 import { copyProject } from '../support/project-copy.ts';
 import { startProductionStandIn, type ProductionStandIn } from '../support/production-stand-in.ts';
-import { explain, gateEnvironment, gateRunResult } from '../support/run-gate.ts';
+import { explain, gateEnvironment, gateRunResult, runGate } from '../support/run-gate.ts';
 import { createTestCa } from '../support/test-ca.ts';
 
 const ATTACKS = path.join(import.meta.dirname, '../fixtures/attacks/production-writes.spec.ts');
@@ -43,7 +43,8 @@ describe('production writes', () => {
     assert.match(reasons['request.delete, caught by the spec'] ?? '', write('DELETE', prod.apiUrl, '/api/stories/1'));
     assert.match(reasons['a browser form submit'] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons['fetch from the page'] ?? '', write('POST', prod.url, '/tell-your-story'));
-    assert.match(reasons['navigator.sendBeacon'] ?? '', write('POST', prod.url, '/tell-your-story'));
+    assert.match(reasons['navigator.sendBeacon, then the page closes'] ?? '', write('POST', prod.url, '/tell-your-story'));
+    assert.match(reasons['fetch keepalive from pagehide'] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons["a spec's own route turns a read into a write"] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons["Node's fetch in the spec"] ?? '', write('POST', prod.apiUrl, '/api/stories'));
     assert.match(run.output, /Critical failures:\n(.*\n)*.*attack: request\.put .*blocked a write to production: PUT /);
@@ -56,5 +57,13 @@ describe('production writes', () => {
     const stored = (await sql.query('SELECT count(*)::int AS n FROM stories')).rows[0].n;
     await sql.end();
     assert.equal(stored, 0, 'production stored nothing');
+  });
+
+  it('with --project=production and a plain-http production URL, the configuration message wins over "project not found" (exit 3)', async () => {
+    const run = await runGate({ env: { PREFLIGHT_PRODUCTION_URL: 'http://prod.example.test', PREFLIGHT_PRODUCTION_API_URL: 'https://api.example.test' }, args: ['--project=production'] });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /PREFLIGHT_PRODUCTION_URL: expected an https:\/\/ URL: production is never checked over plain http/);
+    assert.doesNotMatch(run.output, /not found/);
+    assert.equal(run.verdict.criticalFailures[0].title, 'configuration');
   });
 });

@@ -89,3 +89,9 @@ describe('redact: every form a secret is printed in', () => {
     assert.equal(head.slice(0, cut), 'ok line\n');
   });
 });
+
+describe('redact: cookies listed in HAR and traces', () => {
+  it('hides every value of a cookies list', () => {
+    assert.equal(redact('"cookies":[{"name":"sid","value":"abc"},{"name":"t","value":"x\\"y"}],"headers":[]', {}), '"cookies":[{"name":"sid","value":"[redacted]"},{"name":"t","value":"[redacted]"}],"headers":[]');
+  });
+});
