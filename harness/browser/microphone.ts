@@ -1,11 +1,17 @@
 // A fake microphone for specs that record: Chromium plays a WAV file as the microphone, and the page is allowed
 // to use it without a prompt. See docs/demo-app.md ("The microphone fixture").
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { PACKAGE_ROOT } from '../core/project-root.ts';
 import type { LaunchOptions, Response } from '@playwright/test';
 
 /** One second of a rising tone, 16 kHz mono 16-bit PCM: what the fake microphone hears, in a loop. */
-export const DEFAULT_FAKE_MICROPHONE_WAV = fileURLToPath(new URL('./fake-microphone.wav', import.meta.url));
+// Found from the package's root, not import.meta: specs of a project without "type": "module" load this file as
+// CommonJS, where import.meta does not exist. In the published package the file sits under dist/.
+export const DEFAULT_FAKE_MICROPHONE_WAV =
+  ['harness/browser/fake-microphone.wav', 'dist/harness/browser/fake-microphone.wav']
+    .map((file) => path.join(PACKAGE_ROOT, file))
+    .find((file) => fs.existsSync(file)) ?? path.join(PACKAGE_ROOT, 'harness/browser/fake-microphone.wav');
 
 /** Chromium's switches: accept media prompts, fake capture devices, and the audio device plays `wavFile`. */
 export function fakeMicrophoneArgs(wavFile: string): string[] {
