@@ -23,6 +23,7 @@ const databaseUrl = (take: UrlPart): DriftSource[] => [
   { file: ecosystem, regex: /PREFLIGHT_DATABASE_URL:\s*'([^']*)'/g, take },
   { file: runbook, regex: /^\|\s*database\s*\|\s*(\S+)\s*\|/m, take },
   { file: gateConfig, regex: declaredUrl('database'), take },
+  { file: defaults, regex: declaredUrl('database'), take },
 ];
 
 /** Every place the backend's URL is stated; the first (the backend's own .env) is the source of truth. */

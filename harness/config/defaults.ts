@@ -14,6 +14,7 @@ export const GATE_CONFIG_FILE = 'preflight.config.ts';
 
 /** The bundled demo app's services: what the gate starts when no gate configuration file exists. */
 export const DEMO_SERVICES = {
-  backend: { command: 'node --import tsx demo-app/backend/server.ts', url: 'http://127.0.0.1:3001' },
-  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000' },
-} as const;
+  database: { command: 'node --import tsx demo-app/database/server.ts', url: 'tcp://127.0.0.1:5433', readiness: { kind: 'tcp' as const } },
+  backend: { command: 'node --import tsx demo-app/backend/server.ts', url: 'http://127.0.0.1:3001', dependsOn: ['database'] },
+  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000', dependsOn: ['backend'] },
+};

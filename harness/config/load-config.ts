@@ -99,7 +99,7 @@ export function loadDotenv(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 const DEMO_GATE: Extract<GateFileResult, { kind: 'loaded' }> = {
   kind: 'loaded',
   file: path.join(PROJECT_ROOT, '(defaults)'),
-  gate: { services: { backend: { ...DEMO_SERVICES.backend }, frontend: { ...DEMO_SERVICES.frontend } } },
+  gate: { services: structuredClone(DEMO_SERVICES) },
 };
 
 /**
