@@ -82,7 +82,8 @@ describe('services never outlive their runner', { skip: !procAvailable && 'needs
     const cleanup = await execa('npx', ['preflight', 'cleanup'], { cwd: repoRoot, reject: false, all: true });
     assert.equal(cleanup.exitCode, 0, cleanup.all);
     assert.match(cleanup.all!, new RegExp(`stopping pid ${leftover.pid} \\(backend of run [0-9a-f-]{36}\\): .*holds-port\\.ts ${leftoverPort}`));
-    assert.match(cleanup.all!, /stopped 1 leftover process of earlier preflight runs \(1 process of a run still going on left alone\)/);
+    // The leftover's own children (tsx's esbuild service, when it started one) carry its marks and go with it.
+    assert.match(cleanup.all!, /stopped \d+ leftover process(es)? of earlier preflight runs \(\d+ process(es)? of a run still going on left alone\)/);
     assert.equal(isRunning(leftover.pid!), false, 'the leftover is stopped');
     assert.equal(isRunning(stranger.pid!), true, 'a process preflight did not start is never touched');
     assert.equal(isRunning(live.pid!), true, 'a process of a run still going on is never touched');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './demo-process.ts';
 
-const COPIED = ['playwright.config.ts', 'package.json', 'tsconfig.json', 'drift.rules.ts', 'harness', 'tests', 'demo-app', 'bin'];
+const COPIED = ['playwright.config.ts', 'preflight.config.ts', '.env.example', 'package.json', 'tsconfig.json', 'drift.rules.ts', 'harness', 'tests', 'demo-app', 'bin'];
 
 /** `{ parent, root }`: the copy is `root`, alone in `parent`. */
 export async function copyProject(): Promise<{ parent: string; root: string }> {
