@@ -67,10 +67,11 @@ $('stop').addEventListener('click', () => {
   recorder?.stop();
 });
 
-async function api(path, init) {
+// `route` names the call without the story's id, so the same failure reads the same in every run.
+async function api(path, route, init) {
   const response = await fetch(new URL(path, apiUrl), init);
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${path} answered HTTP ${response.status}${body.error ? `: ${body.error}` : ''}`);
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${route} answered HTTP ${response.status}${body.error ? `: ${body.error}` : ''}`);
   return body;
 }
 
@@ -83,16 +84,16 @@ $('create').addEventListener('click', async () => {
   try {
     $('progress').textContent = 'Starting your story...';
     const age = optional('age');
-    const { id } = await api('/api/story/start', {
+    const { id } = await api('/api/story/start', '/api/story/start', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ consent: $('consent').checked, name: optional('name'), age: age === undefined ? undefined : Number(age), location: optional('location'), language: optional('language') }),
     });
     $('progress').textContent = 'Uploading your recording...';
-    await api(`/api/story/${id}/upload`, { method: 'POST', headers: { 'content-type': recording.type }, body: recording.blob });
+    await api(`/api/story/${id}/upload`, '/api/story/:id/upload', { method: 'POST', headers: { 'content-type': recording.type }, body: recording.blob });
     const deadline = Date.now() + pollDeadlineMs;
     for (;;) {
-      const job = await api(`/api/story/${id}/status`);
+      const job = await api(`/api/story/${id}/status`, '/api/story/:id/status');
       $('progress').textContent = `Transcribing: ${job.status}`;
       if (job.status === 'COMPLETED') return void location.assign(`/profile/${id}`);
       if (job.status === 'FAILED') throw new Error(`The transcription failed: ${job.reason}`);
