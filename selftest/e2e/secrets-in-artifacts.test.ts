@@ -2,7 +2,6 @@
 // field, URLs, drift sources, a health URL) are searched for in every file the run leaves, archives unzipped.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { execa } from 'execa';
@@ -86,7 +85,6 @@ describe('no secret in any artifact', () => {
       SELFTEST_HEADER_A: 'hdr-bearer-55',
       SELFTEST_HEADER_B: 'cookie-val-66',
       // The demo's own database is the app's data, not an artifact of the run: kept out of the reports folder.
-      DEMO_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-leaks-data-')),
       PREFLIGHT_BACKEND_CMD: `node --import tsx ${path.join(repoRoot, 'selftest/fixtures/leaks-secrets.ts')}`,
       PREFLIGHT_DRIFT_RULES: path.join(root, 'secret-drift.rules.ts'),
     });
