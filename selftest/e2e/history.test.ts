@@ -10,7 +10,7 @@ import { HISTORY_FORMAT, type HistoryRecord } from '../../harness/history/histor
 import { repoRoot } from '../support/demo-process.ts';
 import { explain, runGate } from '../support/run-gate.ts';
 
-const SPEC = 'integration: a story shared in the browser is stored by the backend';
+const SPEC = 'integration: a recorded story becomes a profile with its transcript and QR code';
 
 /** A run as the gate records it: steady numbers unless a test changes them. */
 function record(index: number, change: Partial<HistoryRecord> & { backendMs?: number; specMs?: number } = {}): HistoryRecord {

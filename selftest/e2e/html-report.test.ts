@@ -63,7 +63,7 @@ describe('the HTML report opens on the verdict', () => {
     assert.equal(run.exitCode, 0, explain(run));
     const page = await openReport(run);
     assert.match(await page.getByTestId('preflight-partial').innerText(), /^PARTIAL RUN, NOT A GATE: 3 @critical specs did not run/);
-    assert.match(await page.getByTestId('preflight-not-run').innerText(), /integration: a story shared in the browser is stored by the backend/);
+    assert.match(await page.getByTestId('preflight-not-run').innerText(), /integration: a recorded story becomes a profile with its transcript and QR code/);
     await page.close();
   });
 });

@@ -13,7 +13,9 @@ describe('configuration', () => {
     assert.equal(config.backend!.url.origin, 'http://127.0.0.1:3001');
     assert.equal(config.frontend!.url.origin, 'http://127.0.0.1:3000');
     assert.equal(config.backend!.healthUrl.href, 'http://127.0.0.1:3001/ops/health/production');
-    assert.equal(config.readyTimeoutMs, 60_000);
+    // Each service may take 60 s; the boot's own deadline sums them along the longest chain (database, backend, frontend).
+    assert.deepEqual(config.services.map((service) => service.timeoutMs), [60_000, 60_000, 60_000]);
+    assert.equal(config.readyTimeoutMs, 180_000);
     assert.equal(config.reuseExisting, false);
     assert.equal(config.strict, false);
     assert.equal(config.allowProductionWrites, false);

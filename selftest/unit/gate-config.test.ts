@@ -78,6 +78,7 @@ describe('the gate configuration file', () => {
     const demo = parseConfig({});
     assert.ok(demo.ok);
     assert.deepEqual(demo.config.services.map((service) => [service.name, service.urlText, service.readiness.kind]), [
+      ['database', 'tcp://127.0.0.1:5433', 'tcp'],
       ['backend', 'http://127.0.0.1:3001', 'contract'],
       ['frontend', 'http://127.0.0.1:3000', 'contract'],
     ]);
