@@ -72,10 +72,37 @@ export function claimReportsFolder(paths: ReportPaths, env: NodeJS.ProcessEnv = 
         '  fix: set PREFLIGHT_REPORTS_DIR to a new or empty folder (e.g. PREFLIGHT_REPORTS_DIR=reports), or unset it to use reports/ in the project.',
     };
   }
-  fs.mkdirSync(paths.dir, { recursive: true });
-  const marker = path.join(paths.dir, REPORTS_MARKER);
-  if (!fs.existsSync(marker)) fs.writeFileSync(marker, 'This folder holds preflight reports; preflight empties and rewrites what is in it (docs/safety.md).\n');
+  try {
+    fs.mkdirSync(paths.dir, { recursive: true });
+    const marker = path.join(paths.dir, REPORTS_MARKER);
+    if (!fs.existsSync(marker)) fs.writeFileSync(marker, 'This folder holds preflight reports; preflight empties and rewrites what is in it (docs/safety.md).\n');
+    // A folder that exists but cannot be written (a read-only mount, another owner) would fail every report at the end.
+    fs.accessSync(paths.dir, fs.constants.W_OK);
+  } catch (thrown) {
+    const error = whyNotWritable(paths.dir) ?? (thrown as NodeJS.ErrnoException);
+    const code = error.code;
+    const cause = code === 'EROFS' ? 'it is on a read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'this user may not write there' : undefined;
+    return {
+      ok: false,
+      diagnosis:
+        `preflight: cannot write reports into ${JSON.stringify(paths.dir)} (${(error as Error).message.split('\n')[0]}); nothing was run.\n` +
+        (cause ? `  likely cause: ${cause}.\n` : '') +
+        '  fix: make it writable, or set PREFLIGHT_REPORTS_DIR to a writable new or empty folder.',
+    };
+  }
   return { ok: true };
+}
+
+/** The nearest existing folder's own reason it cannot be written (recursive mkdir on a read-only disk says ENOENT). */
+function whyNotWritable(dir: string): NodeJS.ErrnoException | undefined {
+  let existing = dir;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
 }
 
 /** For playwright.config.ts in the runner: refuses (exit 3, before Playwright empties anything) or claims the folder. */

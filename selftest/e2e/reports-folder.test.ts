@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { execa } from 'execa';
 import { copyProject } from '../support/project-copy.ts';
 import { gateEnvironment } from '../support/run-gate.ts';
@@ -66,5 +67,27 @@ describe('the reports folder must be one preflight made', () => {
     assert.equal(run.exitCode, 3, run.all);
     assert.match(run.all ?? '', /it is a folder preflight did not make \(it holds "thesis\.tex"\)/);
     untouched();
+  });
+
+  // A read-only mount needs root (mount --bind): elsewhere the case is skipped, not faked.
+  const readOnlyMount = (): string | undefined => {
+    const source = mkdtempSync(path.join(tmpdir(), 'preflight-ro-src-'));
+    const target = mkdtempSync(path.join(tmpdir(), 'preflight-ro-'));
+    const mounted = spawnSync('sh', ['-c', `mount --bind "${source}" "${target}" && mount -o remount,ro,bind "${target}"`]).status === 0;
+    return mounted ? target : undefined;
+  };
+
+  it('a reports folder on a read-only file system: exit 3 before anything runs, saying so', async (t) => {
+    const mount = process.getuid?.() === 0 ? readOnlyMount() : undefined;
+    if (!mount) return t.skip('needs root to make a read-only mount');
+    try {
+      const run = await gate(path.join(mount, 'reports'));
+      assert.equal(run.exitCode, 3, run.all);
+      assert.match(run.all!, /preflight: cannot write reports into ".*reports" \(.*read-only file system.*\); nothing was run\.\n {2}likely cause: it is on a read-only file system\.\n {2}fix: make it writable, or set PREFLIGHT_REPORTS_DIR/);
+      assert.match(run.all!, /preflight verdict: critical, exit code 3/);
+      assert.doesNotMatch(run.all!, /\n\s+at /, 'no stack trace');
+    } finally {
+      spawnSync('umount', [mount]);
+    }
   });
 });
