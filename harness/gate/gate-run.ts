@@ -25,6 +25,10 @@ export class GateRun {
   readonly drift: DriftFinding[] = [];
   /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
   stoppedEarly?: string;
+  /** Whether a spec has begun: from then on Playwright handles a SIGINT as a Ctrl+C during the tests. */
+  testsBegan = false;
+  /** An early stop decided before any spec began, sent once one does (harness/gate/runner-process.ts). */
+  stopPending = false;
   /** The exit code the gate reporter decided; unset until it has (the exit guard reads it). */
   verdictExitCode?: number;
   /** The gate start, begun once: by playwright.config.ts while Playwright loads the specs, or by global setup. */

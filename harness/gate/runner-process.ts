@@ -38,11 +38,26 @@ export function bootChannelUrl(env: NodeJS.ProcessEnv = process.env): string | u
   return env[BOOT_CHANNEL_VAR];
 }
 
-/** Ends the Playwright run at once, the way Ctrl+C does; the run records why, so the verdict reports the cause. */
+/**
+ * Ends the Playwright run the way Ctrl+C does; the run records why, so the verdict reports the cause. Before any
+ * spec has begun (global setup, workers starting) the signal waits for the first one: a SIGINT in that phase once
+ * left a worker that never exited (Playwright force-killed it 300 s later).
+ */
 export function stopPlaywrightRun(run: GateRun, reason: string): void {
   if (run.stoppedEarly) return;
   run.stoppedEarly = reason;
+  if (!run.testsBegan) {
+    run.stopPending = true;
+    return;
+  }
   process.kill(process.pid, 'SIGINT');
+}
+
+/** The gate reporter's word that a spec began: an early stop decided before then is sent now. */
+export function specsHaveBegun(run: GateRun): void {
+  if (run.testsBegan) return;
+  run.testsBegan = true;
+  if (run.stopPending) process.kill(process.pid, 'SIGINT');
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   specBodyStartedAt,
   type ReporterMode,
 } from '../gate/playwright-private.ts';
-import { runOfThisProcess } from '../gate/runner-process.ts';
+import { runOfThisProcess, specsHaveBegun } from '../gate/runner-process.ts';
 import { PRODUCTION_PROJECT } from '../production/production-project.ts';
 import { installConsoleRedaction, redactDeep } from '../secrets/redact.ts';
 import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
@@ -97,6 +97,10 @@ export default class GateReporter implements Reporter {
     if (this.mode !== 'merge') return;
     const projects = [...new Set(readRecords(config.metadata).flatMap((record) => record.projects))];
     this.listing = startSpecListing({ configFile: config.configFile, projects });
+  }
+
+  onTestBegin(): void {
+    if (this.mode === 'test' && this.run) specsHaveBegun(this.run);
   }
 
   onTestEnd(_test: TestCase, result: TestResult): void {
