@@ -87,7 +87,10 @@ export interface ProductionConfig {
   allowInsecure: boolean;
 }
 
-export type ConfigResult = { ok: true; config: PreflightConfig } | { ok: false; problems: string[] };
+export type ConfigResult =
+  | { ok: true; config: PreflightConfig }
+  /** `productionRequested`: PREFLIGHT_PRODUCTION_URL is set, so `--project=production` must still find a project. */
+  | { ok: false; problems: string[]; productionRequested: boolean };
 
 /** Loads `.env` (never overriding variables already set) into `env`. */
 export function loadDotenv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): void {
@@ -115,7 +118,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
   const overrides = serviceOverrides(loaded?.gate.services ?? {}, blankAsUnset, problems);
   const parsed = preflightEnvSchema.safeParse(blankAsUnset);
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, blankAsUnset));
-  if (!parsed.success || !loaded) return { ok: false, problems };
+  const productionRequested = blankAsUnset.PREFLIGHT_PRODUCTION_URL !== undefined;
+  if (!parsed.success || !loaded) return { ok: false, problems, productionRequested };
 
   const fromFile = loaded !== DEMO_GATE;
   const services = resolveServices(loaded.gate, {
@@ -127,7 +131,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
     defaultStop: DEFAULT_STOP,
     problems,
   });
-  if (problems.length) return { ok: false, problems };
+  if (problems.length) return { ok: false, problems, productionRequested };
   // Secrets given to a service through env or envFile are hidden like the runner's own.
   for (const service of services) addSecretValues(service.env);
   const nodeEnv = { extraCaCertsFile: env.NODE_EXTRA_CA_CERTS || undefined, nodeOptions: env.NODE_OPTIONS || undefined };

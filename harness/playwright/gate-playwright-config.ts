@@ -69,7 +69,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       { name: 'local', testIgnore: PRODUCTION_ONLY_SPECS, use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) } },
       ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
       // An invalid production URL: --project=production still reaches global setup, which names the problem.
-      ...(!loaded.ok && process.env.PREFLIGHT_PRODUCTION_URL ? [productionProjectPlaceholder()] : []),
+      ...(!loaded.ok && loaded.productionRequested ? [productionProjectPlaceholder()] : []),
     ],
   });
 }
