@@ -24,8 +24,10 @@ export default defineGate({
     frontend: {
       command: 'node --import tsx demo-app/frontend/server.ts',
       url: 'http://127.0.0.1:3000',
-      // Its readiness contract checks it can reach the backend it calls: it starts once the backend is ready.
-      dependsOn: ['backend'],
+      // It starts on its own (as `next dev` does) while the database and backend start; its readiness contract checks
+      // it can reach the backend it calls, so it is judged ready only after the backend is, and a backend that never
+      // becomes ready is named as the cause (docs/gate-config.md).
+      readyAfter: ['backend'],
       readiness: { kind: 'contract' },
     },
   },

@@ -15,7 +15,7 @@ import { freePort } from '../selftest/support/ports.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';
 import { formatChainTable, formatTable, range, summarize, type RunLike } from './summary.ts';
 
-/** Two services that take 1.5 s and 1.0 s to start listening (issue 7's scenario). */
+/** A backend and a frontend that take 1.5 s and 1.0 s to start listening (issue 7's scenario), after the database. */
 const SCENARIO = 'backend:slow-start=1500,frontend:slow-start=1000';
 const SAMPLE_EVERY_MS = 25;
 
@@ -89,10 +89,14 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
   fs.rmSync(timingFile, { force: true });
   fs.rmSync(reportsDir, { recursive: true, force: true });
 
+  // From the moment it could first be judged ready: listening, and what it is judged ready after (readyAfter) ready.
+  const readyAfter = contender === 'preflight' ? demoReadyAfter() : {};
   const delay = (name: 'backend' | 'frontend') => {
     const listened = listenedAt[name];
     const ready = declaredReady[name];
-    return listened !== undefined && ready !== undefined && Number.isFinite(ready) ? ready - listened : undefined;
+    if (listened === undefined || ready === undefined || !Number.isFinite(ready)) return undefined;
+    const waitedFor = (readyAfter[name] ?? []).map((dependency) => declaredReady[dependency as 'backend' | 'frontend'] ?? -Infinity);
+    return ready - Math.max(listened, ...waitedFor);
   };
   return {
     exitCode: result.exitCode,
@@ -129,6 +133,12 @@ function chainFigures(verdict: any, env: Record<string, string>, started: number
   const limitMs = runnerStartMs + longestChainMs;
   const firstSpecMs = Date.parse(verdict.timing?.firstTestStartedAt) - started;
   return { runnerStartMs, longestChainMs, limitMs, firstSpecMs, distanceMs: firstSpecMs - limitMs };
+}
+
+/** Each demo service's readyAfter, from the gate configuration. */
+function demoReadyAfter(): Record<string, string[]> {
+  const loaded = loadConfig();
+  return Object.fromEntries((loaded.ok ? loaded.config : defaultConfig()).services.map((service) => [service.name, service.readyAfter]));
 }
 
 /** The services in the order webServer boots them: the gate configuration's order (bench/webserver-baseline.config.ts). */

@@ -16,5 +16,5 @@ export const GATE_CONFIG_FILE = 'preflight.config.ts';
 export const DEMO_SERVICES = {
   database: { command: 'node --import tsx demo-app/database/server.ts', url: 'tcp://127.0.0.1:5433', readiness: { kind: 'tcp' as const } },
   backend: { command: 'node --import tsx demo-app/backend/server.ts', url: 'http://127.0.0.1:3001', dependsOn: ['database'] },
-  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000', dependsOn: ['backend'] },
+  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000', readyAfter: ['backend'] },
 };

@@ -39,7 +39,10 @@ export interface ServiceConfig {
   healthUrl: URL;
   /** Probed during the run, when declared. */
   liveness?: { url: URL; intervalMs: number };
+  /** Started after these are ready. */
   dependsOn: string[];
+  /** Started at once, judged ready only after these are; its timeoutMs counts from then. */
+  readyAfter: string[];
   timeoutMs: number;
   stop: { signal: NodeJS.Signals; graceMs: number };
   probeHeaders: Record<string, string>;
@@ -215,10 +218,14 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: { specs?: 
   };
 }
 
-/** The largest sum of `weight` along a dependency chain (the configuration has no cycles: it was validated). */
+/**
+ * The largest sum of `weight` along a dependency chain, through dependsOn and readyAfter alike: a service's deadline
+ * counts from when both kinds are ready (the configuration has no cycles: it was validated).
+ */
 export function longestChain(services: ServiceConfig[], weight: (service: ServiceConfig) => number): number {
   const byName = new Map(services.map((service) => [service.name, service]));
-  const chainTo = (service: ServiceConfig): number => weight(service) + Math.max(0, ...service.dependsOn.map((name) => chainTo(byName.get(name)!)));
+  const chainTo = (service: ServiceConfig): number =>
+    weight(service) + Math.max(0, ...[...service.dependsOn, ...service.readyAfter].map((name) => chainTo(byName.get(name)!)));
   return Math.max(0, ...services.map(chainTo));
 }
 

@@ -78,6 +78,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       healthUrl: healthPath ? new URL(healthPath, url) : url,
       liveness: declared.liveness ? { url: new URL(declared.liveness.path, url), intervalMs: declared.liveness.intervalMs ?? LIVENESS_INTERVAL_MS } : undefined,
       dependsOn: declared.dependsOn ?? [],
+      readyAfter: declared.readyAfter ?? [],
       timeoutMs: declared.timeoutMs ?? options.defaultTimeoutMs,
       stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
       probeHeaders: declared.probe?.headers ?? {},

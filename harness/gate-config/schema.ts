@@ -48,9 +48,14 @@ export const serviceSchema = z.strictObject({
   readiness: readinessSchema.optional(),
   /** A path probed during the run: a service that stops answering it "died during the run". */
   liveness: z.strictObject({ path, intervalMs: milliseconds.optional() }).optional(),
-  /** Services that must be ready before this one starts. */
+  /** Services that must be ready before this one starts (it cannot start without them: it runs migrations, it exits). */
   dependsOn: z.array(nonEmpty, { error: 'expected an array of service names' }).optional(),
-  /** Time to ready, from its start (default PREFLIGHT_READY_TIMEOUT_MS, 60000). */
+  /**
+   * Services this one starts together with, but is judged ready only after (a frontend that starts on its own and
+   * serves only once its backend does). Its timeoutMs counts from when they are ready; if one fails, it is named.
+   */
+  readyAfter: z.array(nonEmpty, { error: 'expected an array of service names' }).optional(),
+  /** Time to ready, from its start, or from when its readyAfter services are ready (default PREFLIGHT_READY_TIMEOUT_MS, 60000). */
   timeoutMs: milliseconds.optional(),
   /** Teardown: the signal sent first, and the grace period before SIGKILL. */
   stop: z.strictObject({ signal: signal.optional(), graceMs: z.number().int().nonnegative('expected 0 or more milliseconds').optional() }).optional(),
@@ -79,30 +84,38 @@ export interface DependencyProblem {
   input: unknown;
 }
 
+/** The two ways a service waits for another (docs/gate-config.md): both form the dependency graph. */
+export const DEPENDENCY_FIELDS = ['dependsOn', 'readyAfter'] as const;
+
 /**
- * Unknown names and cycles in dependsOn, read from the raw file: checked beside the schema (not inside it), so they
- * are reported together with every other mistake of the file.
+ * Unknown names and cycles in dependsOn and readyAfter, read from the raw file: checked beside the schema (not inside
+ * it), so they are reported together with every other mistake of the file.
  */
 export function dependencyProblems(raw: unknown): DependencyProblem[] {
   const services = (raw as { services?: unknown } | undefined)?.services;
   if (!services || typeof services !== 'object') return [];
-  const declared = services as Record<string, { dependsOn?: unknown } | undefined>;
+  const declared = services as Record<string, Partial<Record<(typeof DEPENDENCY_FIELDS)[number], unknown>> | undefined>;
   const names = Object.keys(declared);
   const graph: Record<string, { dependsOn: string[] }> = {};
   const problems: DependencyProblem[] = [];
   for (const name of names) {
-    const dependsOn = declared[name]?.dependsOn;
     graph[name] = { dependsOn: [] };
-    if (!Array.isArray(dependsOn)) continue;
-    for (const [index, dependency] of dependsOn.entries()) {
-      if (typeof dependency !== 'string') continue;
-      if (dependency === name) problems.push({ path: ['services', name, 'dependsOn', index], message: 'a service cannot depend on itself', input: dependency });
-      else if (!names.includes(dependency)) problems.push({ path: ['services', name, 'dependsOn', index], message: `expected the name of a declared service (${names.join(', ')})`, input: dependency });
-      else graph[name]!.dependsOn.push(dependency);
+    for (const field of DEPENDENCY_FIELDS) {
+      const listed = declared[name]?.[field];
+      if (!Array.isArray(listed)) continue;
+      for (const [index, dependency] of listed.entries()) {
+        if (typeof dependency !== 'string') continue;
+        if (dependency === name) problems.push({ path: ['services', name, field, index], message: 'a service cannot wait for itself', input: dependency });
+        else if (!names.includes(dependency)) problems.push({ path: ['services', name, field, index], message: `expected the name of a declared service (${names.join(', ')})`, input: dependency });
+        else graph[name]!.dependsOn.push(dependency);
+      }
     }
   }
   const cycle = findCycle(graph);
-  if (cycle) problems.push({ path: ['services', cycle[0]!, 'dependsOn'], message: `dependencies form a cycle: ${cycle.join(' -> ')}; nothing in it could ever start`, input: declared[cycle[0]!]?.dependsOn });
+  if (cycle) {
+    const field = DEPENDENCY_FIELDS.find((key) => Array.isArray(declared[cycle[0]!]?.[key]) && (declared[cycle[0]!]![key] as unknown[]).includes(cycle[1])) ?? 'dependsOn';
+    problems.push({ path: ['services', cycle[0]!, field], message: `dependencies form a cycle: ${cycle.join(' -> ')}; nothing in it could ever be ready`, input: declared[cycle[0]!]?.[field] });
+  }
   return problems;
 }
 

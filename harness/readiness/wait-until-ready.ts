@@ -26,6 +26,12 @@ export interface WaitUntilReadyOptions {
   /** Checked between probes: true ends the wait at once (an app crashed under a file watcher that waits for changes). */
   hopeless?(): boolean;
   signal?: AbortSignal;
+  /**
+   * Settles true once the services this one is judged ready after are ready, false if one of them failed (readyAfter,
+   * docs/gate-config.md). Until then no answer counts as ready and the deadline does not run; then the service is
+   * probed at once and has its whole timeoutMs. False ends the wait as `aborted`.
+   */
+  after?: Promise<boolean>;
 }
 
 /**
@@ -50,19 +56,26 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
   const { timeoutMs, intervalMs = 5 } = options;
   const probe = options.probe ?? ((ms: number) => probeReadiness(options.url!, ms));
   const failsAtOnce = options.failsAtOnce ?? (options.probe ? () => false : contractFailsAtOnce);
-  const deadline = performance.now() + timeoutMs;
+  const began = performance.now();
+  let deadline = options.after ? Infinity : performance.now() + timeoutMs;
+  let after = (options.after ? 'waiting' : 'ready') as 'waiting' | 'ready' | 'failed';
   const stop = new AbortController();
   if (options.signal?.aborted) stop.abort();
   else options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let telling: ProbeOutcome | undefined;
   let probes = 0;
   let answers = 0;
+  const afterSettled = options.after?.then((ready) => {
+    after = ready ? 'ready' : 'failed';
+    // What it waited for is ready now: its own deadline starts, and it is probed at once, without the backoff so far.
+    if (ready) [deadline, answers] = [performance.now() + timeoutMs, 0];
+  });
 
   const polling = (async (): Promise<ReadinessOutcome> => {
-    while (!stop.signal.aborted) {
+    while (!stop.signal.aborted && after !== 'failed') {
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
-      if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(timeoutMs - remaining), lastProbe: telling, probes, early: true };
+      if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(performance.now() - began), lastProbe: telling, probes, early: true };
       const outcome = await probe(Math.min(2_000, Math.max(50, remaining)));
       // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
       if (outcome.kind !== 'unreachable') probes++;
@@ -70,16 +83,18 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
       let pause = intervalMs;
       if (outcome.kind === 'answered') {
         const { verdict } = outcome;
-        if (verdict.state === 'ready' || verdict.state === 'degraded') return { ok: true, verdict, readyAt: Date.now(), probes };
+        const ready = verdict.state === 'ready' || verdict.state === 'degraded';
+        if (ready && after === 'ready') return { ok: true, verdict, readyAt: Date.now(), probes };
         if (failsAtOnce(outcome)) return { ok: false, reason: 'violation', lastProbe: outcome, probes };
         pause = outcome.retryAfterMs ?? BACKOFF_MS[Math.min(answers, BACKOFF_MS.length - 1)]!;
         answers++;
       } else if (outcome.kind === 'timeout') {
         pause = BACKOFF_MS[Math.min(answers++, BACKOFF_MS.length - 1)]!;
       }
-      await delay(Math.min(pause, Math.max(0, deadline - performance.now())), undefined, { signal: stop.signal }).catch(() => {});
+      const pausing = delay(Math.min(pause, Math.max(0, deadline - performance.now())), undefined, { signal: stop.signal }).catch(() => {});
+      await (after === 'waiting' ? Promise.race([pausing, afterSettled]) : pausing);
     }
-    if (options.signal?.aborted) return { ok: false, reason: 'aborted', lastProbe: telling, probes };
+    if (options.signal?.aborted || after === 'failed') return { ok: false, reason: 'aborted', lastProbe: telling, probes };
     return { ok: false, reason: 'timeout', timeoutMs, lastProbe: telling, probes };
   })();
 

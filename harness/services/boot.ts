@@ -5,7 +5,7 @@ import { hostOf } from '../network/resolve-host.ts';
 import { serviceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
-import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, watcherGaveUp } from './diagnosis.ts';
+import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
 import { launchService, type RunningService } from './launch.ts';
 import type { RunIdentity } from './run-identity.ts';
 import { watchLiveness } from './liveness.ts';
@@ -116,6 +116,10 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     Object.assign(record, { pid: handle.pid, logFile: handle.log.file, spawnedAt: new Date(handle.spawnedAt).toISOString() });
     publish(record);
 
+    // readyAfter: started already, judged ready only once these are (their failure ends its wait).
+    const after = service.readyAfter.length ? allReady(service.readyAfter.map((name) => readiness.get(name)!.promise)) : undefined;
+    let afterReady = !after;
+    void after?.then((ready) => (afterReady = ready));
     const outcome = await waitUntilReady({
       probe: serviceProbe(service, () => handle.log.tail(200)),
       failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
@@ -123,11 +127,18 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       hopeless: () => watcherGaveUp(handle),
       exited: handle.exited,
       signal: abort.signal,
+      after,
     });
     record.probes = outcome.probes;
     // Stopped by the end of the run (Ctrl+C, teardown) rather than failing by itself: not the service's fault.
     if (!outcome.ok && tearingDown) {
       record.contractReason = 'not waited for: the run ended before it was ready';
+      publish(record);
+      return record;
+    }
+    const notReadyAfter = service.readyAfter.filter((name) => records.get(name) && !isReady(records.get(name)!));
+    if (!outcome.ok && outcome.reason === 'aborted' && notReadyAfter.length) {
+      record.contractReason = `not waited for: it is judged ready after ${notReadyAfter.join(' and ')}, which did not become ready`;
       publish(record);
       return record;
     }
@@ -140,6 +151,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       const silent = outcome.reason === 'timeout' && outcome.lastProbe?.kind !== 'answered' && outcome.lastProbe?.kind !== 'timeout';
       const families = silent && service.readiness.kind !== 'log' ? await addressFamilyLine(service) : undefined;
       record.failure = diagnoseNotReady(handle, outcome, families);
+      if (outcome.reason === 'exited' && !afterReady) record.failure.diagnosis += `\n${exitedBeforeReadyAfter(service)}`;
       if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
       // What the contract last said (down, a violation) is part of the record, whatever ended the wait.
       if (outcome.lastProbe?.kind === 'answered') Object.assign(record, contractFields(outcome.lastProbe.verdict));
@@ -181,7 +193,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     const pending = config.services.map(async (service) => {
       const record = await bootOne(service);
       records.set(service.name, record);
-      const ready = !record.failure && (record.readyAt !== undefined || record.reused);
+      const ready = isReady(record);
       // One service failing ends the boot at once: the others are not waited for.
       if (record.failure) abort.abort();
       readiness.get(service.name)!.settle(ready);
@@ -208,4 +220,14 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
     version: verdict.body?.version,
     releaseId: verdict.body?.releaseId,
   };
+}
+
+const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);
+
+/** True once every one is true; false as soon as one is false. */
+function allReady(readiness: Promise<boolean>[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    let waiting = readiness.length;
+    for (const ready of readiness) void ready.then((ok) => (!ok ? resolve(false) : --waiting === 0 && resolve(true)));
+  });
 }

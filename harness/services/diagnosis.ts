@@ -168,6 +168,15 @@ export function diagnoseDependencyFailed(service: ServiceConfig, dependencies: s
   return { summary, diagnosis: `${summary}\n  likely cause: ${names} (its diagnosis is above); fix that first. The dependency is declared in dependsOn of ${service.name} (docs/gate-config.md).` };
 }
 
+/**
+ * A line for a service that exited while the services it is judged ready after (readyAfter) were not ready yet: it
+ * may be one that cannot start without them.
+ */
+export function exitedBeforeReadyAfter(service: ServiceConfig): string {
+  const names = service.readyAfter.join(' and ');
+  return `  note: it exited before ${names} (its readyAfter) ${service.readyAfter.length > 1 ? 'were' : 'was'} ready. If ${service.name} cannot start without ${names}, move ${names} from readyAfter to dependsOn of ${service.name}: it then starts only once ${names} ${service.readyAfter.length > 1 ? 'are' : 'is'} ready (docs/gate-config.md).`;
+}
+
 /** A ready service that stopped answering its liveness route during the run, while its process lives on. */
 export function diagnoseStoppedServing(handle: RunningService, url: URL, failures: ProbeOutcome[], since: number): string {
   const last = failures[failures.length - 1]!;

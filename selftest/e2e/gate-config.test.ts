@@ -48,6 +48,39 @@ describe('a foreign app declared in a gate configuration file', () => {
     assert.match(run.output, /\| \[shop-backend\] Error: connect ECONNREFUSED .*the database is not there/);
   });
 
+  it('readyAfter: the frontend starts with the database, and is judged ready only once its backend is', async () => {
+    const run = await runShop('ready-after.config.ts');
+    assert.equal(run.exitCode, 0, explain(run));
+    const [database, backend, frontend] = ['database', 'backend', 'frontend'].map((name) => service(run, name));
+    assert.ok(Date.parse(frontend.spawnedAt) < Date.parse(database.readyAt), 'the frontend did not wait to start');
+    assert.ok(Date.parse(frontend.readyAt) >= Date.parse(backend.readyAt), 'the frontend was declared ready only after its backend');
+    assert.match(frontend.contractReason, /answered HTTP 200/);
+  });
+
+  it('readyAfter: a backend that never becomes ready is named, not the frontend that waits for it, whatever their deadlines', async () => {
+    // The frontend's deadline (2 s) is shorter than the backend's (6 s): counted from the start, it would expire first
+    // and blame the frontend, whose page says "backend unreachable" all along.
+    const run = await runShop('ready-after.config.ts', { SHOP_WARM_UP_MS: '600000', SHOP_BACKEND_TIMEOUT_MS: '6000' });
+    assert.equal(run.exitCode, 3, explain(run));
+    const [backend, frontend] = ['backend', 'frontend'].map((name) => service(run, name));
+    assert.ok(backend.failure, `the backend is the failure: ${JSON.stringify(run.verdict.services)}`);
+    assert.equal(frontend.failure, undefined, 'the frontend is not blamed');
+    assert.ok(frontend.pid, 'the frontend was started');
+    assert.match(frontend.contractReason, /not waited for: it is judged ready after backend, which did not become ready/);
+    assert.match(run.output, /backend answered "down" for 6\.0 s and never became ready: warming the product cache/);
+    assert.doesNotMatch(run.output, /frontend (is alive|never answered|exited)/);
+  });
+
+  it('readyAfter: a frontend that exits while its backend starts is told it may need dependsOn instead', async () => {
+    const run = await runShop('ready-after.config.ts', {
+      SHOP_WARM_UP_MS: '600000',
+      PREFLIGHT_FRONTEND_CMD: `node -e "console.error('[shop-frontend] cannot load the catalog from the backend'); process.exit(5)"`,
+    });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /frontend exited with code 5 before it was ready/);
+    assert.match(run.output, /it exited before backend \(its readyAfter\) was ready\. If frontend cannot start without backend, move backend from readyAfter to dependsOn of frontend/);
+  });
+
   it('a dependency that fails keeps its dependents from starting, and is named as the cause', async () => {
     const run = await runShop('shop.config.ts', { PREFLIGHT_DATABASE_CMD: 'node -e "console.log(\'no disk\'); process.exit(4)"' });
     assert.equal(run.exitCode, 3, explain(run));

@@ -14,6 +14,7 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     readiness: { kind: 'contract' },
     healthUrl: new URL('/health', url),
     dependsOn: [],
+    readyAfter: [],
     timeoutMs: 10_000,
     stop: { signal: 'SIGTERM', graceMs: 3_000 },
     probeHeaders: {},

@@ -63,6 +63,28 @@ describe('the gate configuration file', () => {
     assert.match(text, /cycle\.config\.ts: services\.database\.dependsOn: dependencies form a cycle: database -> backend -> database/);
   });
 
+  it('readyAfter: the same names as dependsOn, in the same cycle check, and in the boot\'s deadline', () => {
+    const ready = load(`${configs}/ready-after.config.ts`);
+    assert.ok(ready.ok, problemsOf(ready).join('\n'));
+    assert.deepEqual(ready.config.frontend!.readyAfter, ['backend']);
+    assert.deepEqual(ready.config.frontend!.dependsOn, []);
+    // database -> backend (30 s) -> frontend (2 s, counted from the backend's readiness): the longest a boot may take.
+    assert.equal(ready.config.readyTimeoutMs, 60_000 + 30_000 + 2_000);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-config-'));
+    const file = path.join(dir, 'preflight.config.ts');
+    fs.writeFileSync(
+      file,
+      `export default { services: {
+        api: { command: 'node api.js', url: 'http://127.0.0.1:4001', dependsOn: ['web'] },
+        web: { command: 'node web.js', url: 'http://127.0.0.1:4000', readyAfter: ['api', 'ap1'] },
+      } };\n`,
+    );
+    const text = problemsOf(load(file)).join('\n');
+    assert.match(text, /services\.web\.readyAfter\[1\]: expected the name of a declared service \(api, web\), got "ap1"/);
+    assert.match(text, /dependencies form a cycle: (api -> web -> api|web -> api -> web)/);
+  });
+
   it('reports a file that throws or does not parse, naming the file and the fix', () => {
     const throws = problemsOf(load(`${configs}/throws.config.ts`)).join('\n');
     assert.match(throws, /throws\.config\.ts does not load: .*SHOP_REQUIRED_SETTING is not set; fix: correct the file/);
