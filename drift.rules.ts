@@ -1,7 +1,7 @@
 // Configuration drift rules: each fact, and every file that states it. `npx preflight drift` checks them, and so
 // does the gate before anything boots. Gating your own app: point these at your files (paths are relative to
 // this file's directory, or to PREFLIGHT_DRIFT_ROOT), or name another rules file with PREFLIGHT_DRIFT_RULES.
-import { defineDriftRules, type DriftSource, type UrlPart } from './harness/drift/rules.ts';
+import { defineDriftRules, type DriftSource, type UrlPart } from './harness/drift/define-rules.ts';
 
 const backendEnv = 'demo-app/backend/.env.example';
 const frontendEnv = 'demo-app/frontend/.env.example';

@@ -2,7 +2,7 @@
 export { test, expect, tags } from './fixtures/gate-fixtures.ts';
 export type { TestFixtures, WorkerFixtures } from './fixtures/gate-fixtures.ts';
 export { gatePlaywrightConfig, GATE_REPORTER, type GatePlaywrightOptions } from './playwright/gate-playwright-config.ts';
-export { defineDriftRules } from './drift/rules.ts';
+export { defineDriftRules } from './drift/define-rules.ts';
 export type { DriftRules, DriftSource, UrlPart } from './drift/rules.ts';
 export { main as runCli } from './cli/main.ts';
 export { defineGate } from './gate-config/define-gate.ts';

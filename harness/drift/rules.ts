@@ -70,7 +70,5 @@ export type { Severity };
 
 export const isInvariant = (rule: DriftRule): rule is InvariantRule => 'expect' in rule;
 
-/** Identity function that gives a rules file its types. */
-export function defineDriftRules(rules: DriftRules): DriftRules {
-  return rules;
-}
+/** Identity function that gives a rules file its types (./define-rules.ts, which a rules file should import). */
+export { defineDriftRules } from './define-rules.ts';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
+import { loadUndici } from '../readiness/probe.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import type { BootOutcome } from '../services/boot.ts';
 
@@ -41,6 +41,7 @@ export async function openBootChannel(
 
 /** Waits (in a worker) for the boot outcome published by the runner. */
 export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): Promise<BootOutcome> {
+  const { request } = await loadUndici();
   const response = await request(channelUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   if (response.statusCode !== 200) throw new Error(await response.body.text());
   return (await response.body.json()) as BootOutcome;
@@ -48,6 +49,7 @@ export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): P
 
 /** Asks (in a worker) for what the runner knows about the services now. */
 export async function fetchLiveServices(channelUrl: string): Promise<ServiceRecord[]> {
+  const { request } = await loadUndici();
   const response = await request(new URL('/services', channelUrl), { headersTimeout: 5_000, bodyTimeout: 5_000 });
   return (await response.body.json()) as ServiceRecord[];
 }

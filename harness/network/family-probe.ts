@@ -1,4 +1,4 @@
-import { Agent, buildConnector, request } from 'undici';
+import { loadUndici } from '../readiness/probe.ts';
 import { addressesNamedBy, loopbackCounterparts, portOf, systemResolver, type HostResolver, type ResolvedAddress } from './resolve-host.ts';
 
 export interface AddressProbe extends ResolvedAddress {
@@ -47,6 +47,7 @@ export async function probeAddressFamilies(url: URL, options: FamilyProbeOptions
 /** One GET of `url` over a connection pinned to `target`, keeping the URL's host for the Host header and TLS SNI. */
 export async function probeAddress(url: URL, target: ResolvedAddress & { named: boolean }, timeoutMs: number): Promise<AddressProbe> {
   const port = portOf(url);
+  const { Agent, buildConnector, request } = await loadUndici();
   // Family reachability only: certificates are judged by the production TLS check, not here.
   const connector = buildConnector({ timeout: timeoutMs, rejectUnauthorized: false });
   const agent = new Agent({ pipelining: 0, connect: (options, callback) => connector({ ...options, hostname: target.address }, callback) });

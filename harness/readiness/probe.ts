@@ -1,4 +1,4 @@
-import { request, Agent } from 'undici';
+import type { Agent } from 'undici';
 import { interpretReadiness, type ReadinessVerdict } from './contract.ts';
 
 export type ProbeOutcome =
@@ -14,7 +14,15 @@ export interface ProbeOptions {
 }
 
 // One connection per probe: a probe must prove the service accepts connections now, not reuse an old socket.
-const probeAgent = new Agent({ pipelining: 0, connect: { timeout: 2_000 } });
+let probeAgent: Agent | undefined;
+
+/**
+ * undici, loaded by the first probe rather than with this module: the Playwright config loads this module before
+ * the first service starts, and every module on that path delays the start (docs/benchmark.md). The first probe
+ * runs while the service itself is still starting.
+ */
+let undici: Promise<typeof import('undici')> | undefined;
+export const loadUndici = () => (undici ??= import('undici'));
 
 /** One GET without redirects, answered within `timeoutMs`; `interpret` turns the answer into a verdict. */
 export async function probeHttp(
@@ -25,6 +33,8 @@ export async function probeHttp(
   const timeoutMs = options.timeoutMs ?? 2_000;
   const started = performance.now();
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
+  const { request, Agent } = await loadUndici();
+  probeAgent ??= new Agent({ pipelining: 0, connect: { timeout: 2_000 } });
   try {
     const response = await request(url, {
       method: 'GET',

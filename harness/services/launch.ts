@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import type { ServiceConfig } from '../config/load-config.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
 import { procAvailable } from './process-table.ts';
@@ -57,28 +56,28 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
   const tag = { name: SERVICE_TAG_VAR, value: `${service.name}-${randomUUID()}` };
   const run = options.run ?? newRunIdentity();
   const spawnedAt = Date.now();
-  const subprocess = execa({
-    shell: true,
-    detached: true, // own process group: the whole tree can be signalled, and Ctrl+C in the terminal does not reach it first
-    cleanup: false,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    cwd: service.cwd,
-    env: { ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
-  })`${service.command}`;
-
-  if (subprocess.pid === undefined) {
-    // Spawning failed (E2BIG, EAGAIN, no shell): the reason is on the failed result.
-    const failed = await subprocess;
-    const why = (failed.cause as Error | undefined)?.message ?? failed.shortMessage ?? 'no reason given by the OS';
-    const message = `${service.name} could not be started: ${why}`;
+  // node:child_process, not execa: this module is loaded before the first service starts, and every module on that
+  // path delays it (docs/benchmark.md). The inherited environment is extended, as execa's extendEnv would.
+  let subprocess: ChildProcess;
+  try {
+    subprocess = spawn(service.command, {
+      shell: true,
+      detached: true, // own process group: the whole tree can be signalled, and Ctrl+C in the terminal does not reach it first
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: service.cwd,
+      env: { ...process.env, ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
+    });
+    // Spawning failed at run time (EAGAIN, no shell, no such cwd): Node says why on 'error', and there is no pid.
+    if (subprocess.pid === undefined) throw ((await once(subprocess, 'error')) as [Error])[0];
+  } catch (error) {
+    // Or at once (E2BIG: a variable longer than the kernel takes).
+    const message = `${service.name} could not be started: ${(error as Error).message}`;
     log.note(`# preflight: ${message}`);
     await log.close();
     throw new Error(message);
   }
-  // Later failures are reported through `exited`; the result itself is not needed.
-  subprocess.catch(() => {});
+  // A later 'error' (a failed kill) must not crash the runner: the exit is reported through `exited`.
+  subprocess.on('error', () => {});
   const pid = subprocess.pid;
   subprocess.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
