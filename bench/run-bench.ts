@@ -6,17 +6,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { chooseChromium } from '../harness/browser/chromium.ts';
-import { defaultConfig, loadConfig, longestChain, parseConfig } from '../harness/config/load-config.ts';
+import { defaultConfig, loadConfig, longestChain, parseConfig, type ServiceConfig } from '../harness/config/load-config.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
 import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from '../selftest/support/demo-process.ts';
 import { loadGateFile } from '../harness/gate-config/load-gate-file.ts';
 import { freePort } from '../selftest/support/ports.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';
-import { formatChainTable, formatTable, range, summarize, type RunLike } from './summary.ts';
+import { formatChainTable, formatDistance, formatTable, range, summarize, type RunLike } from './summary.ts';
 
-/** A backend and a frontend that take 1.5 s and 1.0 s to start listening (issue 7's scenario), after the database. */
-const SCENARIO = 'backend:slow-start=1500,frontend:slow-start=1000';
+/**
+ * A backend and a frontend that take 1.5 s and 1.0 s to start listening (issue 7's scenario), after the database.
+ * BENCH_DEMO_FAULT replaces it (empty: the demo as it is, nothing slowed).
+ */
+const SCENARIO = process.env.BENCH_DEMO_FAULT ?? 'backend:slow-start=1500,frontend:slow-start=1000';
 const SAMPLE_EVERY_MS = 25;
 
 /**
@@ -34,7 +37,7 @@ type Scenario = 'two-services' | 'chain';
 
 interface RunFigures extends RunLike {
   exitCode: number | undefined;
-  /** Chain scenario, preflight only: how far the end of the specs was from the chain's limit. */
+  /** preflight only: how far its first spec was from the chain's limit, and the wall time had it begun there. */
   chain?: ChainFigures;
 }
 
@@ -76,7 +79,7 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
   let chain: ChainFigures | undefined;
   if (contender === 'preflight') {
     const verdict = JSON.parse(fs.readFileSync(reportPaths(repoRoot, { PREFLIGHT_REPORTS_DIR: reportsDir }).verdict, 'utf8'));
-    if (scenario === 'chain') chain = chainFigures(verdict, env, started);
+    chain = chainFigures(verdict, env, started, ended);
     declaredReady = Object.fromEntries(verdict.services.map((s: { name: string; readyAt: string }) => [s.name, Date.parse(s.readyAt)]));
     timing = { firstTestStartedAt: Date.parse(verdict.timing?.firstTestStartedAt), lastTestEndedAt: Date.parse(verdict.timing?.lastTestEndedAt) };
   } else {
@@ -121,18 +124,45 @@ interface ChainFigures {
   firstSpecMs: number;
   /** firstSpecMs - limitMs. */
   distanceMs: number;
+  /** This run's wall time had its first spec begun at the limit: its specs and teardown after the limit. */
+  floorWallMs: number;
 }
 
-/** preflight's distance to the chain's limit, from its verdict.json and the gate configuration's dependsOn. */
-function chainFigures(verdict: any, env: Record<string, string>, started: number): ChainFigures | undefined {
+/**
+ * preflight's distance to the chain's limit, from its verdict.json and the gate configuration. A service's own time
+ * to ready is its msToReady; for one judged ready after others (readyAfter), only its time after they were ready,
+ * since it started with them (its wait for them is already in the chain).
+ */
+function chainFigures(verdict: any, env: Record<string, string>, started: number, ended: number): ChainFigures | undefined {
   const loaded = parseConfig(env, loadGateFile(env));
   if (!loaded.ok) return undefined;
-  const records = new Map<string, { spawnedAt: string; msToReady: number }>(verdict.services.map((record: any) => [record.name, record]));
+  const records = new Map<string, { spawnedAt: string; readyAt: string; msToReady: number }>(verdict.services.map((record: any) => [record.name, record]));
   const runnerStartMs = Math.min(...[...records.values()].map((record) => Date.parse(record.spawnedAt))) - started;
-  const longestChainMs = longestChain(loaded.config.services, (service) => records.get(service.name)?.msToReady ?? NaN);
+  const ownTime = (service: ServiceConfig): number => {
+    const record = records.get(service.name);
+    if (!record) return NaN;
+    if (!service.readyAfter.length) return record.msToReady;
+    const couldBeReady = Math.max(Date.parse(record.spawnedAt), ...service.readyAfter.map((name) => Date.parse(records.get(name)?.readyAt ?? '')));
+    return Math.max(0, Date.parse(record.readyAt) - couldBeReady);
+  };
+  const longestChainMs = longestChain(loaded.config.services, ownTime);
   const limitMs = runnerStartMs + longestChainMs;
   const firstSpecMs = Date.parse(verdict.timing?.firstTestStartedAt) - started;
-  return { runnerStartMs, longestChainMs, limitMs, firstSpecMs, distanceMs: firstSpecMs - limitMs };
+  return { runnerStartMs, longestChainMs, limitMs, firstSpecMs, distanceMs: firstSpecMs - limitMs, floorWallMs: limitMs + (ended - started - firstSpecMs) };
+}
+
+/** The figures of preflight's runs against the chain's limit, and the ratio a gate at the limit would reach. */
+function distanceFigures(runs: RunFigures[], baseline: ReturnType<typeof summarize>) {
+  const floorWallMs = range(runs.map((run) => run.chain?.floorWallMs));
+  return {
+    limitMs: range(runs.map((run) => run.chain?.limitMs)),
+    firstSpecMs: range(runs.map((run) => run.chain?.firstSpecMs)),
+    distanceMs: range(runs.map((run) => run.chain?.distanceMs)),
+    runnerStartMs: range(runs.map((run) => run.chain?.runnerStartMs)),
+    longestChainMs: range(runs.map((run) => run.chain?.longestChainMs)),
+    floorWallMs,
+    floorRatio: Math.round((floorWallMs.median / baseline.wallMs.median) * 100) / 100,
+  };
 }
 
 /** Each demo service's readyAfter, from the gate configuration. */
@@ -202,7 +232,7 @@ async function main(): Promise<number> {
     console.error(`bench: the number of runs must be a positive whole number, got ${process.argv[2] ?? process.env.BENCH_RUNS}`);
     return 3;
   }
-  console.log(`bench: ${runs} runs each of preflight and Playwright's webServer, alternating; scenario DEMO_FAULT=${SCENARIO}`);
+  console.log(`bench: ${runs} runs each of preflight and Playwright's webServer, alternating; scenario DEMO_FAULT=${SCENARIO || '(none: the demo as it is)'}`);
   benchDbDir = await databaseDir();
   const warmUp = await startDatabase({ port: await freePort(), dir: benchDbDir });
   await stopDemoProcess(warmUp.process);
@@ -219,6 +249,7 @@ async function main(): Promise<number> {
   const preflight = summarize(figures.preflight);
   const baseline = summarize(figures.baseline);
   const ratio = Math.round((preflight.wallMs.median / baseline.wallMs.median) * 100) / 100;
+  const distance = distanceFigures(figures.preflight, baseline);
 
   console.log(`\nbench: ${runs} runs each on a dependency chain (${CHAIN.config}: database, then backend; frontend in parallel) against webServer's array form`);
   const chainRuns: Record<Contender, RunFigures[]> = { preflight: [], baseline: [] };
@@ -233,21 +264,15 @@ async function main(): Promise<number> {
   const chainPreflight = summarize(chainRuns.preflight);
   const chainBaseline = summarize(chainRuns.baseline);
   const chainRatio = Math.round((chainPreflight.wallMs.median / chainBaseline.wallMs.median) * 100) / 100;
-  const chainDistance = {
-    limitMs: range(chainRuns.preflight.map((run) => run.chain?.limitMs)),
-    firstSpecMs: range(chainRuns.preflight.map((run) => run.chain?.firstSpecMs)),
-    distanceMs: range(chainRuns.preflight.map((run) => run.chain?.distanceMs)),
-    runnerStartMs: range(chainRuns.preflight.map((run) => run.chain?.runnerStartMs)),
-    longestChainMs: range(chainRuns.preflight.map((run) => run.chain?.longestChainMs)),
-  };
+  const chainDistance = distanceFigures(chainRuns.preflight, chainBaseline);
   const chain = { scenario: CHAIN, preflight: chainPreflight, baseline: chainBaseline, ratio: chainRatio, distance: chainDistance, raw: chainRuns };
-  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, raw: figures, chain };
+  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, distance, raw: figures, chain };
   const out = reportPaths(repoRoot);
   fs.mkdirSync(out.dir, { recursive: true });
   const file = path.join(out.dir, 'bench.json');
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   fs.rmSync(benchDbDir, { recursive: true, force: true });
-  console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}`);
+  console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}\n${formatDistance(distance)}`);
   console.log(`\ndependency chain:\n${formatChainTable(chainPreflight, chainBaseline, chainRatio, chainDistance)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
   const failed = [...figures.preflight, ...figures.baseline, ...chainRuns.preflight, ...chainRuns.baseline].filter((run) => run.exitCode !== 0).length;
   if (failed) console.error(`bench: ${failed} run(s) did not exit 0: the figures compare runs that did not all pass.`);

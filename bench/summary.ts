@@ -63,8 +63,20 @@ export function formatTable(preflight: Summary, baseline: Summary, ratio: number
   return lines.join('\n');
 }
 
+/** preflight's runs against the chain's limit (bench/run-bench.ts distanceFigures). */
+export type Distance = Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs' | 'floorWallMs', Range> & { floorRatio: number };
+
+/** preflight's first spec against the chain's limit, and the ratio a gate whose first spec began at the limit would reach. */
+export function formatDistance(distance: Distance): string {
+  return [
+    `chain's limit for the first spec (runner start ${cell(distance.runnerStartMs, 'ms')} + longest chain of times to ready ${cell(distance.longestChainMs, 'ms')}): ${cell(distance.limitMs, 'ms')}; the specs then add the same to any gate`,
+    `preflight's first spec began at ${cell(distance.firstSpecMs, 'ms')}: ${cell(distance.distanceMs, 'ms')} after the limit`,
+    `a gate whose first spec began at the limit, with the same specs and teardown: ${cell(distance.floorWallMs, 'ms')}, ratio ${distance.floorRatio}`,
+  ].join('\n');
+}
+
 /** The dependency chain scenario: wall times against webServer's array form, and preflight's distance to the chain's limit. */
-export function formatChainTable(preflight: Summary, baseline: Summary, ratio: number, distance: Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs', Range>): string {
+export function formatChainTable(preflight: Summary, baseline: Summary, ratio: number, distance: Distance): string {
   return [
     '| median (min-max) | preflight | Playwright webServer (array) |',
     '| --- | --- | --- |',
@@ -73,7 +85,6 @@ export function formatChainTable(preflight: Summary, baseline: Summary, ratio: n
     `| processes left behind (all runs) | ${preflight.leftoverProcesses} | ${baseline.leftoverProcesses} |`,
     '',
     `ratio (preflight median wall / webServer array median wall): ${ratio}`,
-    `chain's limit for the first spec (runner start ${cell(distance.runnerStartMs, 'ms')} + longest chain of times to ready ${cell(distance.longestChainMs, 'ms')}): ${cell(distance.limitMs, 'ms')}; the specs then add the same to any gate`,
-    `preflight's first spec began at ${cell(distance.firstSpecMs, 'ms')}: ${cell(distance.distanceMs, 'ms')} after the limit`,
+    formatDistance(distance),
   ].join('\n');
 }

@@ -51,6 +51,8 @@ describe('preflight init', () => {
     // README.md names both services on the line that states a port: init says so instead of guessing.
     assert.match(init.all!, /Could not detect:\n {2}- README\.md:3 names port 3001, but not which service/);
     assert.match(read(dir, 'preflight.config.ts'), /backend: \{\n\s+command: 'npm run start',\n\s+cwd: 'backend',\n\s+url: 'http:\/\/127\.0\.0\.1:3001',\n\s+readiness: \{ kind: 'http', path: '\/health', status: 200 \}/);
+    const frontendBlock = read(dir, 'preflight.config.ts').split('frontend: {')[1]?.split('\n    },')[0] ?? '';
+    assert.match(frontendBlock, /readyAfter: \['backend'\]/, 'the frontend is judged ready after its backend');
     assert.deepEqual(JSON.parse(read(dir, '.vscode/tasks.json')).tasks.map((task: { label: string }) => task.label), ['preflight: gate', 'preflight: drift']);
 
     const drift = await preflight(dir, 'drift');

@@ -46,6 +46,7 @@ function readiness(service: PlannedService): string {
 }
 
 export function renderGateConfig(services: PlannedService[]): string {
+  const backends = services.filter((service) => service.kind === 'backend').map((service) => q(service.name));
   const blocks = services.map((service) => {
     const lines = [
       `    // ${service.commandFrom}`,
@@ -54,6 +55,8 @@ export function renderGateConfig(services: PlannedService[]): string {
       ...(service.cwd ? [`      cwd: ${q(service.cwd)},`] : []),
       `      url: ${q(service.url)},`,
       `      readiness: ${readiness(service)},`,
+      // A frontend calls its backend: it starts at once, and is judged ready only once the backend is (docs/gate-config.md).
+      ...(service.kind === 'frontend' && backends.length ? [`      readyAfter: [${backends.join(', ')}], // starts at once; ready only once the backend is`] : []),
       `      timeoutMs: 120_000,`,
       `    },`,
     ];
