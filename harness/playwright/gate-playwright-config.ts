@@ -5,7 +5,6 @@ import { ciEnvironment } from '../config/ci-environment.ts';
 import { defaultConfig, loadConfig } from '../config/load-config.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
 import { isShardedRun, isTestRunnerProcess } from '../gate/playwright-private.ts';
-import { startGate } from '../gate/pipeline.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
 import { claimReportsFolderOrExit, reportPaths } from '../reporter/report-paths.ts';
@@ -37,7 +36,12 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
 
   // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it.
   // A failed start is recorded in the run and reported by global setup and the verdict (harness/gate/pipeline.ts).
-  if (isTestRunnerProcess(process.argv, process.env)) startGate(runOfThisProcess()).catch(() => {});
+  // The pipeline is imported here rather than at the top: workers load this file too, while the services boot, and
+  // never start the gate; the modules they would load for nothing delay their first spec (docs/benchmark.md).
+  if (isTestRunnerProcess(process.argv, process.env)) {
+    const run = runOfThisProcess();
+    import('../gate/pipeline.ts').then(({ startGate }) => startGate(run)).catch(() => {});
+  }
 
   return defineConfig({
     testDir: options.testDir ? path.resolve(PROJECT_ROOT, options.testDir) : preflight.specsDir,
