@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadUndici } from '../readiness/probe.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import type { BootOutcome } from '../services/boot.ts';
 
@@ -41,15 +40,29 @@ export async function openBootChannel(
 
 /** Waits (in a worker) for the boot outcome published by the runner. */
 export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): Promise<BootOutcome> {
-  const { request } = await loadUndici();
-  const response = await request(channelUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  if (response.statusCode !== 200) throw new Error(await response.body.text());
-  return (await response.body.json()) as BootOutcome;
+  const { status, body } = await getLoopback(channelUrl, timeoutMs);
+  if (status !== 200) throw new Error(body);
+  return JSON.parse(body) as BootOutcome;
 }
 
 /** Asks (in a worker) for what the runner knows about the services now. */
 export async function fetchLiveServices(channelUrl: string): Promise<ServiceRecord[]> {
-  const { request } = await loadUndici();
-  const response = await request(new URL('/services', channelUrl), { headersTimeout: 5_000, bodyTimeout: 5_000 });
-  return (await response.body.json()) as ServiceRecord[];
+  return JSON.parse((await getLoopback(new URL('/services', channelUrl).href, 5_000)).body) as ServiceRecord[];
+}
+
+/**
+ * One GET of the runner's loopback channel with node:http: this module is loaded by every worker and, in a project
+ * that loads the fixtures as CommonJS, through a require hook that a dynamic import() would not survive.
+ */
+function getLoopback(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`the boot channel ${url} did not answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
 }
