@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FullConfig } from '@playwright/test/reporter';
 import type { Finding } from '../core/findings.ts';
 import type { VerdictReport } from './verdict-report.ts';
+import { duringTheRun } from './service-during-run.ts';
 
 /** The panel's element id: the report's own app renders into #root beside it and never touches it. */
 export const HTML_VERDICT_ID = 'preflight-verdict';
@@ -26,15 +27,6 @@ function findingList(title: string, findings: Finding[], testId: string): string
   return `<h3 style="margin:12px 0 4px;font-size:15px">${escape(title)} (${findings.length})</h3><ul data-testid="${testId}" style="margin:0;padding-left:20px">${items}</ul>`;
 }
 
-function duringRun(service: VerdictReport['services'][number]): string {
-  if (service.failure) return 'never ready';
-  if (service.diedDuringRun) {
-    const how = service.diedDuringRun.signal ? `killed by ${service.diedDuringRun.signal}` : `exit code ${service.diedDuringRun.exitCode}`;
-    return `died during the run (${how})`;
-  }
-  return service.reused ? 'reused, served until the end' : 'served until teardown';
-}
-
 function servicesTable(report: VerdictReport): string {
   if (report.services.length === 0) return '<p data-testid="preflight-services">No service was started (the run stopped before boot).</p>';
   const cell = 'style="border:1px solid #d0d7de;padding:4px 8px;text-align:left"';
@@ -42,7 +34,7 @@ function servicesTable(report: VerdictReport): string {
     .map((s) => {
       const ready = s.msToReady !== undefined ? `${s.msToReady} ms` : s.failure ? `not ready: ${escape(s.failure)}` : '-';
       const contract = s.contract ? `${s.contract}${s.contractReason && s.contractReason !== s.contract ? `: ${s.contractReason}` : ''}` : '-';
-      return `<tr><td ${cell}>${escape(s.name)}</td><td ${cell}>${escape(s.url)}</td><td ${cell}>${ready}</td><td ${cell}>${escape(contract)}</td><td ${cell}>${escape(duringRun(s))}</td></tr>`;
+      return `<tr><td ${cell}>${escape(s.name)}</td><td ${cell}>${escape(s.url)}</td><td ${cell}>${ready}</td><td ${cell}>${escape(contract)}</td><td ${cell}>${escape(duringTheRun(s))}</td></tr>`;
     })
     .join('');
   return `<h3 style="margin:12px 0 4px;font-size:15px">Services</h3><table data-testid="preflight-services" style="border-collapse:collapse;font-size:13px"><tr><th ${cell}>service</th><th ${cell}>url</th><th ${cell}>ready in</th><th ${cell}>contract</th><th ${cell}>during the run</th></tr>${rows}</table>`;

@@ -1,6 +1,7 @@
 import type { Finding } from '../core/findings.ts';
 import { HEADLINES, verdictLine } from './verdict-headlines.ts';
 import type { VerdictReport } from './verdict-report.ts';
+import { duringTheRun } from './service-during-run.ts';
 
 const cell = (text: string | number | undefined) => String(text ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
@@ -36,9 +37,7 @@ export function formatSummaryMarkdown(report: VerdictReport): string {
     for (const service of report.services) {
       const ready = service.msToReady === undefined ? '' : `${service.msToReady} ms${service.reused ? ' (reused)' : ''}`;
       const contract = service.failure ?? service.contractReason ?? service.contract ?? '';
-      const died = service.diedDuringRun;
-      const during = died ? `died at ${died.at}: ${died.signal ? `killed by ${died.signal}` : `exit code ${died.exitCode}`}` : service.failure ? '' : 'served to the end';
-      lines.push(`| ${cell(service.name)} | ${cell(service.url)} | ${ready} | ${cell(contract)} | ${cell(during)} |`);
+      lines.push(`| ${cell(service.name)} | ${cell(service.url)} | ${ready} | ${cell(contract)} | ${cell(duringTheRun(service))} |`);
     }
     lines.push('');
   }

@@ -5,6 +5,8 @@ import { LISTING_MARKER } from '../../harness/reporter/critical-spec-lister.ts';
 import { parseListing } from '../../harness/reporter/spec-listing.ts';
 import { readRecords, publishRecord, type ShardRecord } from '../../harness/reporter/shard-record.ts';
 import { formatSummaryMarkdown } from '../../harness/reporter/summary-markdown.ts';
+import { renderHtmlVerdict } from '../../harness/reporter/html-verdict.ts';
+import type { ServiceRecord } from '../../harness/core/service-record.ts';
 import { buildVerdictReport } from '../../harness/reporter/verdict-report.ts';
 import { decideVerdict } from '../../harness/verdict/verdict.ts';
 
@@ -25,6 +27,25 @@ describe('reports/summary.md', () => {
     const text = formatSummaryMarkdown(report({ allowPartial: true, specs: [] }));
     assert.match(text.split('\n')[0]!, /^> \*\*PARTIAL RUN, NOT A GATE/);
     assert.match(text, /\| not run \| no specs ran \|/);
+  });
+});
+
+describe('the services table of summary.md and the HTML report', () => {
+  it('says a service that was never ready did not serve, however its boot ended', () => {
+    const verdict = decideVerdict({ specs: [], services: [], setupProblems: [], runErrors: [], runStatus: 'failed', strict: false });
+    const services: ServiceRecord[] = [
+      { name: 'database', url: 'tcp://127.0.0.1:5433', healthUrl: 'tcp://127.0.0.1:5433', reused: false, readyAt: '2026-01-01T00:00:01Z', msToReady: 900 },
+      { name: 'backend', url: 'http://127.0.0.1:3001', healthUrl: 'http://127.0.0.1:3001/ops/health/production', reused: false, failure: { summary: 'backend answered "down" for 4.0 s', diagnosis: 'backend answered "down" for 4.0 s' } },
+      { name: 'frontend', url: 'http://127.0.0.1:3000', healthUrl: 'http://127.0.0.1:3000/ops/health/production', reused: false, contractReason: 'not waited for: it is judged ready after backend, which did not become ready' },
+    ];
+    const built = buildVerdictReport({ verdict, specs: [], services, startedAt: 'start', endedAt: 'end', runStatus: 'failed', shards: [] });
+    const summary = formatSummaryMarkdown(built);
+    const html = renderHtmlVerdict(built);
+    assert.match(summary, /\| database \| tcp:\/\/127\.0\.0\.1:5433 \| 900 ms \| [^|]* \| served until teardown \|/);
+    assert.match(summary, /\| backend \|[^\n]*\| never ready \|/);
+    assert.match(summary, /\| frontend \|[^\n]*not waited for[^\n]*\| never ready: stopped with the boot \|/);
+    assert.doesNotMatch(summary + html, /frontend.*served (until|to the end)/);
+    assert.match(html, /never ready: stopped with the boot/);
   });
 });
 
