@@ -2,7 +2,7 @@
 // (one after the other, polling the same readiness path), then the same specs run with the same reporters.
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
-import { loadConfig, defaultConfig } from '../harness/config/load-config.ts';
+import { loadConfig, defaultConfig, isServed } from '../harness/config/load-config.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { portOfUrl } from '../harness/core/default-port.ts';
 
@@ -23,7 +23,7 @@ export default defineConfig({
     ['./timing-reporter.ts'],
   ],
   use: { baseURL: preflight.frontend?.url.origin, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
-  webServer: preflight.services.map((service) => ({
+  webServer: preflight.services.filter(isServed).map((service) => ({
     command: service.command,
     // A TCP service (the demo database) has no HTTP to poll: webServer then waits for its port.
     ...(service.readiness.kind === 'tcp' ? { port: portOfUrl(service.url) } : { url: service.healthUrl.href }),

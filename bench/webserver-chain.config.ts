@@ -2,7 +2,7 @@
 // configuration (PREFLIGHT_CONFIG) one after another, in the order declared, then the same specs run.
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
-import { defaultConfig, loadConfig } from '../harness/config/load-config.ts';
+import { defaultConfig, isServed, loadConfig } from '../harness/config/load-config.ts';
 import { portOfUrl } from '../harness/core/default-port.ts';
 import { reportPaths } from '../harness/reporter/report-paths.ts';
 import { serviceUrlEnvironment } from '../harness/services/boot.ts';
@@ -19,7 +19,7 @@ export default defineConfig({
   timeout: 30_000,
   reporter: [['line'], ['./timing-reporter.ts']],
   use: { baseURL: preflight.frontend?.url.origin },
-  webServer: preflight.services.map((service) => ({
+  webServer: preflight.services.filter(isServed).map((service) => ({
     command: service.command,
     cwd: service.cwd,
     env: { ...(process.env as Record<string, string>), ...service.env, ...serviceUrlEnvironment(preflight) },

@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { chooseChromium } from '../browser/chromium.ts';
-import { loadConfig, type PreflightConfig } from '../config/load-config.ts';
+import { isServed, loadConfig, type PreflightConfig } from '../config/load-config.ts';
 import { diagnoseFamilies } from '../network/family-diagnosis.ts';
 import { probeAddressFamilies } from '../network/family-probe.ts';
 import { serviceNodeOptions } from '../network/ipv4-first.ts';
@@ -81,7 +81,7 @@ interface ConfiguredUrl {
 }
 
 function configuredUrls(config: PreflightConfig): ConfiguredUrl[] {
-  const urls: ConfiguredUrl[] = config.services.map((service) => ({ name: service.name, variable: urlVariable(service), url: service.healthUrl, startedByGate: true }));
+  const urls: ConfiguredUrl[] = config.services.filter(isServed).map((service) => ({ name: service.name, variable: urlVariable(service), url: service.healthUrl, startedByGate: true }));
   if (config.production) {
     urls.push(
       { name: 'production frontend', variable: 'PREFLIGHT_PRODUCTION_URL', url: new URL(config.healthPath, config.production.url), startedByGate: false },

@@ -30,13 +30,13 @@ export interface ServiceConfig {
   cwd: string;
   /** Variables from its envFile and env, added to the inherited environment. */
   env: Record<string, string>;
-  /** Where it serves. */
-  url: URL;
+  /** Where it serves; absent only for a service with log readiness that serves nothing on a port (a queue worker). */
+  url?: URL;
   /** The URL as written (what PREFLIGHT_<NAME>_URL carries to every service). */
-  urlText: string;
+  urlText?: string;
   readiness: Readiness;
-  /** What readiness probes: the contract's or the HTTP path's URL; for tcp and log readiness, `url`. */
-  healthUrl: URL;
+  /** What readiness probes: the contract's or the HTTP path's URL; for tcp and log readiness, `url` (if any). */
+  healthUrl?: URL;
   /** Probed during the run, when declared. */
   liveness?: { url: URL; intervalMs: number };
   /** Started after these are ready. */
@@ -50,11 +50,16 @@ export interface ServiceConfig {
   setBy: { command: string; url: string };
 }
 
+/** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
+export type ServedService = ServiceConfig & { url: URL; urlText: string; healthUrl: URL };
+
+export const isServed = (service: ServiceConfig): service is ServedService => service.url !== undefined;
+
 export interface PreflightConfig {
   services: ServiceConfig[];
   /** The services named backend and frontend, when declared (the bundled demo's specs use them). */
-  backend?: ServiceConfig;
-  frontend?: ServiceConfig;
+  backend?: ServedService;
+  frontend?: ServedService;
   /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
   healthPath: string;
   /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
@@ -199,8 +204,8 @@ function describeIssues(issues: z.core.$ZodIssue[], env: Record<string, string |
 function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: { specs?: string; driftRules?: string }, baseDir: string) {
   return {
     services,
-    backend: services.find((service) => service.name === 'backend'),
-    frontend: services.find((service) => service.name === 'frontend'),
+    backend: services.filter(isServed).find((service) => service.name === 'backend'),
+    frontend: services.filter(isServed).find((service) => service.name === 'frontend'),
     healthPath: env.PREFLIGHT_HEALTH_PATH,
     readyTimeoutMs: longestChain(services, (service) => service.timeoutMs),
     reuseExisting: env.PREFLIGHT_REUSE_EXISTING,

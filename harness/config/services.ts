@@ -33,14 +33,15 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       url: override.url !== undefined || !options.fromFile ? serviceVariable({ name }, 'URL') : `${field(name, 'url')}, or ${serviceVariable({ name }, 'URL')}`,
     };
     const urlText = override.url ?? declared.url;
-    const url = new URL(urlText);
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
     const needsHttp = readinessDeclared.kind === 'contract' || readinessDeclared.kind === 'http' || declared.liveness !== undefined;
-    if (needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
+    // No URL: a service with log readiness that listens on no port (the schema allows nothing else, gate-config/schema.ts).
+    const url = urlText === undefined ? undefined : new URL(urlText);
+    if (url && needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
       options.problems.push(`${setBy.url}: expected an http:// or https:// URL (its ${declared.liveness && readinessDeclared.kind !== 'contract' && readinessDeclared.kind !== 'http' ? 'liveness' : `${readinessDeclared.kind} readiness`} is probed over HTTP), got ${JSON.stringify(urlText)}`);
       continue;
     }
-    if (portOfUrl(url) === undefined) {
+    if (url && portOfUrl(url) === undefined) {
       options.problems.push(`${setBy.url}: expected a port in the URL (${url.protocol}// has no default port), got ${JSON.stringify(urlText)}`);
       continue;
     }
@@ -75,8 +76,8 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       url,
       urlText,
       readiness,
-      healthUrl: healthPath ? new URL(healthPath, url) : url,
-      liveness: declared.liveness ? { url: new URL(declared.liveness.path, url), intervalMs: declared.liveness.intervalMs ?? LIVENESS_INTERVAL_MS } : undefined,
+      healthUrl: healthPath && url ? new URL(healthPath, url) : url,
+      liveness: declared.liveness && url ? { url: new URL(declared.liveness.path, url), intervalMs: declared.liveness.intervalMs ?? LIVENESS_INTERVAL_MS } : undefined,
       dependsOn: declared.dependsOn ?? [],
       readyAfter: declared.readyAfter ?? [],
       timeoutMs: declared.timeoutMs ?? options.defaultTimeoutMs,
@@ -108,6 +109,7 @@ function resolveReadiness(declared: NonNullable<GateFile['services'][string]['re
 function checkDistinctAddresses(services: ServiceConfig[], problems: string[]): void {
   const seen = new Map<string, ServiceConfig>();
   for (const service of services) {
+    if (!service.url) continue;
     const address = `${service.url.hostname}:${portOfUrl(service.url)}`;
     const other = seen.get(address);
     if (other) {

@@ -6,8 +6,9 @@ export type ReadinessState = 'ready' | 'degraded' | 'down' | 'violation';
 /** What the run learned about one service: written to reports/verdict.json and read by the verdict. */
 export interface ServiceRecord {
   name: string;
-  url: string;
-  healthUrl: string;
+  /** Absent for a service without a URL (log readiness, no port). */
+  url?: string;
+  healthUrl?: string;
   logFile?: string;
   reused: boolean;
   pid?: number;

@@ -40,11 +40,14 @@ export const serviceSchema = z.strictObject({
   env: z.record(z.string(), z.string(), { error: 'expected an object of variable names and string values' }).optional(),
   /** A dotenv file, relative to cwd, loaded into the service's environment. */
   envFile: nonEmpty.optional(),
-  /** Where it serves (PREFLIGHT_<NAME>_URL overrides it). For tcp readiness any scheme will do: only host and port count. */
+  /**
+   * Where it serves (PREFLIGHT_<NAME>_URL overrides it). For tcp readiness any scheme will do: only host and port count.
+   * Only a service with log readiness may leave it out (a queue worker that listens on no port).
+   */
   url: z
     .string({ error: 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432' })
     .regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s]/i, 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432')
-    .pipe(z.url({ error: 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432' })),
+    .pipe(z.url({ error: 'expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432' })).optional(),
   readiness: readinessSchema.optional(),
   /** A path probed during the run: a service that stops answering it "died during the run". */
   liveness: z.strictObject({ path, intervalMs: milliseconds.optional() }).optional(),
@@ -76,6 +79,13 @@ export const gateFileSchema = z
   })
   .superRefine((gate, ctx) => {
     if (Object.keys(gate.services).length === 0) ctx.addIssue({ code: 'custom', path: ['services'], message: 'expected at least one service', input: gate.services });
+    for (const [name, service] of Object.entries(gate.services)) {
+      if (service.url !== undefined) continue;
+      // Only a service judged by its output may serve nothing on a port (a queue worker); every other kind probes its URL.
+      const kind = service.readiness?.kind ?? 'contract';
+      const why = service.liveness ? 'its liveness is probed over HTTP' : kind === 'log' ? undefined : `its ${kind} readiness probes it; only a service with log readiness may leave it out`;
+      if (why) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: `expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432 (${why})`, input: undefined });
+    }
   });
 
 export interface DependencyProblem {

@@ -1,4 +1,4 @@
-import type { PreflightConfig, ServiceConfig } from '../config/load-config.ts';
+import { isServed, type PreflightConfig, type ServedService } from '../config/load-config.ts';
 import { PreflightError } from '../core/preflight-error.ts';
 
 export type TargetName = 'local' | 'production';
@@ -33,9 +33,12 @@ export function targetFor(name: TargetName, config: PreflightConfig): Target {
       },
     };
   }
-  const find = (service: string): ServiceConfig => {
+  const find = (service: string): ServedService => {
     const found = config.services.find((declared) => declared.name === service);
-    if (found) return found;
+    if (found && isServed(found)) return found;
+    if (found) {
+      throw new PreflightError(`preflight: the service "${service}" has no URL (it is judged by its output, and serves on no port); a spec cannot reach it. Give it a url in the gate configuration (docs/gate-config.md) if it serves one.`);
+    }
     throw new PreflightError(
       `preflight: no service named "${service}" is declared (declared: ${config.services.map((declared) => declared.name).join(', ')}); declare it in the gate configuration (docs/gate-config.md), or use target.serviceUrl(name) with a declared name.`,
     );

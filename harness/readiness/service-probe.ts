@@ -11,19 +11,23 @@ export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
 export function serviceProbe(service: ServiceConfig, output: () => string[] = () => []): ServiceProbe {
   const headers = service.probeHeaders;
   const readiness = service.readiness;
+  // Only log readiness may come without a URL (harness/gate-config/schema.ts); the others always have one.
+  const { url, healthUrl } = service as ServiceConfig & { url: URL; healthUrl: URL };
   switch (readiness.kind) {
     case 'contract':
-      return (timeoutMs) => probeHttp(service.healthUrl, interpretReadiness, { timeoutMs, headers });
+      return (timeoutMs) => probeHttp(healthUrl, interpretReadiness, { timeoutMs, headers });
     case 'http':
-      return (timeoutMs) => probeHttp(service.healthUrl, (status) => interpretStatus(status, readiness.status), { timeoutMs, headers });
+      return (timeoutMs) => probeHttp(healthUrl, (status) => interpretStatus(status, readiness.status), { timeoutMs, headers });
     case 'tcp':
-      return (timeoutMs) => probeTcp(service.url, timeoutMs);
+      return (timeoutMs) => probeTcp(url, timeoutMs);
     case 'log': {
       let seen = false;
       return async (timeoutMs) => {
         seen ||= output().some((line) => readiness.pattern.test(line));
         if (!seen) return { kind: 'unreachable', code: 'LOG_PENDING', message: `no line of its output matched ${readiness.pattern} yet`, latencyMs: 0 };
-        return probeTcp(service.url, timeoutMs);
+        // Without a URL (a worker that listens on no port) the line is the whole readiness; with one, the port must accept too.
+        if (!service.url) return { kind: 'answered', verdict: { state: 'ready', reason: `ready: a line of its output matched ${readiness.pattern}`, httpStatus: 0 }, latencyMs: 0 };
+        return probeTcp(url, timeoutMs);
       };
     }
   }

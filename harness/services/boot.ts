@@ -1,4 +1,4 @@
-import { serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/load-config.ts';
+import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/load-config.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
@@ -37,7 +37,7 @@ export interface BootOptions {
 
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
 export function serviceUrlEnvironment(config: Pick<PreflightConfig, 'services'>): Record<string, string> {
-  return Object.fromEntries(config.services.map((service) => [serviceVariable(service, 'URL'), service.urlText]));
+  return Object.fromEntries(config.services.filter(isServed).map((service) => [serviceVariable(service, 'URL'), service.urlText]));
 }
 
 /**
@@ -61,7 +61,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
   const publish = (record: ServiceRecord) => options.onRecord?.(record);
 
   const bootOne = async (service: ServiceConfig): Promise<ServiceRecord> => {
-    const record: ServiceRecord = { name: service.name, url: service.urlText, healthUrl: service.healthUrl.href, reused: false };
+    const record: ServiceRecord = { name: service.name, url: service.urlText, healthUrl: service.healthUrl?.href, reused: false };
     if (service.dependsOn.length) {
       const ready = await Promise.all(service.dependsOn.map((name) => readiness.get(name)!.promise));
       const failed = service.dependsOn.filter((_, index) => !ready[index]);
@@ -81,8 +81,9 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       }
     }
     // A service started on a taken port would fail to bind while the old process answered its probes: the gate would test the wrong thing.
-    const port = portOfUrl(service.url)!;
-    if (await portAnswers(hostOf(service.url), port)) {
+    // (A service without a URL listens on no port: there is nothing to check.)
+    const port = isServed(service) ? portOfUrl(service.url)! : undefined;
+    if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
       const existing = config.reuseExisting ? await serviceProbe(service)(2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
@@ -149,7 +150,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     }
     if (!outcome.ok) {
       const silent = outcome.reason === 'timeout' && outcome.lastProbe?.kind !== 'answered' && outcome.lastProbe?.kind !== 'timeout';
-      const families = silent && service.readiness.kind !== 'log' ? await addressFamilyLine(service) : undefined;
+      const families = silent && service.readiness.kind !== 'log' && isServed(service) ? await addressFamilyLine(service) : undefined;
       record.failure = diagnoseNotReady(handle, outcome, families);
       if (outcome.reason === 'exited' && !afterReady) record.failure.diagnosis += `\n${exitedBeforeReadyAfter(service)}`;
       if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();

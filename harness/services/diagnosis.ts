@@ -1,4 +1,4 @@
-import type { ServiceConfig } from '../config/load-config.ts';
+import type { ServedService, ServiceConfig } from '../config/load-config.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
@@ -16,7 +16,7 @@ function logTail(handle: RunningService, lines = 15): string {
 }
 
 function lastProbe(probe: ProbeOutcome | undefined, service: ServiceConfig): string {
-  return probe ? `  last readiness probe: ${describeProbe(probe, service.healthUrl)}` : '  no readiness probe was answered';
+  return probe ? `  last readiness probe: ${describeProbe(probe, service.healthUrl ?? service.name)}` : '  no readiness probe was answered';
 }
 
 /** Every message about a service that did not become ready is built here, so they read the same. */
@@ -27,6 +27,8 @@ export function diagnoseNotReady(
   addressFamilies?: string,
 ): { summary: string; diagnosis: string } {
   const { service } = handle;
+  // Every branch that names a URL is reached only by a service that has one: an answer, a timeout of an HTTP request.
+  const served = service as ServedService;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   let summary: string;
   let cause: string;
@@ -45,16 +47,16 @@ export function diagnoseNotReady(
       } else if (answered?.state === 'down') {
         // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
         summary = `${service.name} answered "down" for ${seconds(outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
-        cause = `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`;
+        cause = `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${served.healthUrl}`;
       } else if (answered && service.readiness.kind === 'contract') {
-        summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${answered.reason} until the ${seconds(outcome.timeoutMs)} deadline`;
-        cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${service.healthUrl}`;
+        summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${answered.reason} until the ${seconds(outcome.timeoutMs)} deadline`;
+        cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
       } else if (answered) {
-        summary = `${service.name} ${answered.reason} at ${service.healthUrl} until the ${seconds(outcome.timeoutMs)} deadline`;
-        cause = `  fix: make ${service.healthUrl.pathname} answer the accepted status, or change readiness.status or readiness.path of ${service.name} in the gate configuration (docs/gate-config.md).`;
+        summary = `${service.name} ${answered.reason} at ${served.healthUrl} until the ${seconds(outcome.timeoutMs)} deadline`;
+        cause = `  fix: make ${served.healthUrl.pathname} answer the accepted status, or change readiness.status or readiness.path of ${service.name} in the gate configuration (docs/gate-config.md).`;
       } else if (outcome.lastProbe?.kind === 'timeout') {
-        summary = `${service.name} accepts TCP connections on ${service.url.host} but never answered the HTTP request GET ${service.healthUrl} within ${seconds(outcome.timeoutMs)} (each probe waited ${outcome.lastProbe.timeoutMs} ms)`;
-        cause = `  likely cause: it is stuck after accepting connections: a handler that never responds (a middleware that never calls next(), a request to a dependency without a timeout, a blocked event loop), or this port speaks another protocol than HTTP. Check its log, or: curl -v ${service.healthUrl}`;
+        summary = `${service.name} accepts TCP connections on ${served.url.host} but never answered the HTTP request GET ${served.healthUrl} within ${seconds(outcome.timeoutMs)} (each probe waited ${outcome.lastProbe.timeoutMs} ms)`;
+        cause = `  likely cause: it is stuck after accepting connections: a handler that never responds (a middleware that never calls next(), a request to a dependency without a timeout, a blocked event loop), or this port speaks another protocol than HTTP. Check its log, or: curl -v ${served.healthUrl}`;
       } else {
         summary = `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
         cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
@@ -64,8 +66,8 @@ export function diagnoseNotReady(
       break;
     }
     case 'violation':
-      summary = `${service.name} answered its readiness contract at ${service.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
-      cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${service.healthUrl}`;
+      summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
+      cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
       break;
   }
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
@@ -80,9 +82,9 @@ function expectation(service: ServiceConfig): string {
     case 'http':
       return `answered GET ${service.healthUrl} with HTTP ${service.readiness.status.min === service.readiness.status.max ? service.readiness.status.min : `${service.readiness.status.min}-${service.readiness.status.max}`}`;
     case 'tcp':
-      return `accepted TCP connections on ${service.url.host}`;
+      return `accepted TCP connections on ${service.url?.host}`;
     case 'log':
-      return `printed a line matching ${service.readiness.pattern} and accepted TCP connections on ${service.url.host}`;
+      return `printed a line matching ${service.readiness.pattern}${service.url ? ` and accepted TCP connections on ${service.url.host}` : ''}`;
   }
 }
 
@@ -131,7 +133,7 @@ function describeHolders(holders: ProcessEntry[], port: number): string {
 
 /** Something already answers on the service's port before preflight started anything. */
 export function diagnosePortTaken(
-  service: ServiceConfig,
+  service: ServedService,
   holders: ProcessEntry[],
   reuse: { tried: false } | { tried: true; probe: ProbeOutcome },
 ): { summary: string; diagnosis: string } {

@@ -81,6 +81,26 @@ describe('a foreign app declared in a gate configuration file', () => {
     assert.match(run.output, /it exited before backend \(its readyAfter\) was ready\. If frontend cannot start without backend, move backend from readyAfter to dependsOn of frontend/);
   });
 
+  it('a worker that listens on no port: ready when its output says so (log readiness without a url)', async () => {
+    const run = await runShop('worker.config.ts');
+    assert.equal(run.exitCode, 0, explain(run));
+    const worker = service(run, 'worker');
+    assert.ok(worker.readyAt, JSON.stringify(worker));
+    assert.equal(worker.url, undefined, 'it has no URL');
+    assert.match(worker.contractReason, /ready: a line of its output matched \/consuming jobs\//);
+    assert.ok(Date.parse(worker.spawnedAt) >= Date.parse(service(run, 'database').readyAt), 'it started once its database was ready');
+    assert.match(readLog(run, 'worker'), /consuming jobs from the orders queue/);
+    assert.match(readLog(run, 'worker'), /received SIGTERM, stopping/, 'it was stopped at teardown');
+  });
+
+  it('a worker whose output never says it is ready: exit 3, the pattern and its last lines named', async () => {
+    const run = await runShop('worker.config.ts', { SHOP_WORKER_STUCK: '1', SHOP_WORKER_TIMEOUT_MS: '3000' });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /worker is alive \(pid \d+[^)]*\) but never printed a line matching \/consuming jobs\/ within 3\.0 s/);
+    assert.match(run.output, /\| \[shop-worker\] connected to the database, waiting for the orders queue/);
+    assert.match(run.output, /correct readiness\.pattern of worker/);
+  });
+
   it('a dependency that fails keeps its dependents from starting, and is named as the cause', async () => {
     const run = await runShop('shop.config.ts', { PREFLIGHT_DATABASE_CMD: 'node -e "console.log(\'no disk\'); process.exit(4)"' });
     assert.equal(run.exitCode, 3, explain(run));

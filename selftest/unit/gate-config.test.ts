@@ -85,6 +85,27 @@ describe('the gate configuration file', () => {
     assert.match(text, /dependencies form a cycle: (api -> web -> api|web -> api -> web)/);
   });
 
+  it('a url may be left out only by a service judged by its output (log readiness), and then it names no port', () => {
+    const worker = load(`${configs}/worker.config.ts`);
+    assert.ok(worker.ok, problemsOf(worker).join('\n'));
+    const service = worker.config.services.find((declared) => declared.name === 'worker')!;
+    assert.equal(service.url, undefined);
+    assert.equal(service.healthUrl, undefined);
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preflight-config-'));
+    const file = path.join(dir, 'preflight.config.ts');
+    fs.writeFileSync(
+      file,
+      `export default { services: {
+        api: { command: 'node api.js' },
+        jobs: { command: 'node jobs.js', readiness: { kind: 'log', pattern: 'ready' }, liveness: { path: '/live' } },
+      } };\n`,
+    );
+    const text = problemsOf(load(file)).join('\n');
+    assert.match(text, /services\.api\.url: expected a URL such as http:\/\/127\.0\.0\.1:3001 or tcp:\/\/127\.0\.0\.1:5432 \(its contract readiness probes it; only a service with log readiness may leave it out\), got nothing/);
+    assert.match(text, /services\.jobs\.url: expected a URL .*\(its liveness is probed over HTTP\)/);
+  });
+
   it('reports a file that throws or does not parse, naming the file and the fix', () => {
     const throws = problemsOf(load(`${configs}/throws.config.ts`)).join('\n');
     assert.match(throws, /throws\.config\.ts does not load: .*SHOP_REQUIRED_SETTING is not set; fix: correct the file/);
