@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { chooseChromium } from '../harness/browser/chromium.ts';
 import { defaultConfig, loadConfig, longestChain, parseConfig, type ServiceConfig } from '../harness/config/load-config.ts';
-import { reportPaths } from '../harness/reporter/report-paths.ts';
+import { reportPaths } from '../harness/core/report-paths.ts';
 import { gateEnvironment } from '../selftest/support/run-gate.ts';
 import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from '../selftest/support/demo-process.ts';
 import { loadGateFile } from '../harness/gate-config/load-gate-file.ts';

@@ -3,7 +3,7 @@
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
 import { loadConfig, defaultConfig, isServed } from '../harness/config/load-config.ts';
-import { reportPaths } from '../harness/reporter/report-paths.ts';
+import { reportPaths } from '../harness/core/report-paths.ts';
 import { portOfUrl } from '../harness/core/default-port.ts';
 
 const loaded = loadConfig();

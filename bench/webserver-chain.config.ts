@@ -4,7 +4,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
 import { defaultConfig, isServed, loadConfig } from '../harness/config/load-config.ts';
 import { portOfUrl } from '../harness/core/default-port.ts';
-import { reportPaths } from '../harness/reporter/report-paths.ts';
+import { reportPaths } from '../harness/core/report-paths.ts';
 import { serviceUrlEnvironment } from '../harness/services/boot.ts';
 
 const loaded = loadConfig();

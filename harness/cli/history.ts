@@ -4,7 +4,7 @@ import { historyFile, readHistory } from '../history/history-file.ts';
 import { renderHistoryPage } from '../history/history-page.ts';
 import type { HistoryRecord } from '../history/history-record.ts';
 import { DEFAULT_SETTINGS, findRegressions, WINDOW } from '../history/regressions.ts';
-import { reportPaths } from '../reporter/report-paths.ts';
+import { reportPaths } from '../core/report-paths.ts';
 
 export const summary = 'the last runs, and what got slower or flaky: npx preflight history [--last <n>] [--threshold <percent>] [--out <file>]';
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ReportPaths } from '../reporter/report-paths.ts';
+import type { ReportPaths } from '../core/report-paths.ts';
 import { where } from './compare.ts';
 import type { DriftCheck } from './check-drift.ts';
 import { formatDriftMarkdown } from './drift-table.ts';

@@ -1,5 +1,5 @@
 import type { PreflightConfig } from '../config/load-config.ts';
-import type { ReportPaths } from '../reporter/report-paths.ts';
+import type { ReportPaths } from '../core/report-paths.ts';
 import type { DriftFinding } from '../core/findings.ts';
 import type { SetupProblem } from '../core/service-record.ts';
 import { PreflightError } from '../core/preflight-error.ts';

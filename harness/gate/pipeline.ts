@@ -4,7 +4,7 @@ import { describeConfigProblems, loadConfig } from '../config/load-config.ts';
 import { PreflightError } from '../core/preflight-error.ts';
 import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
 import { serviceEnvironment } from '../network/ipv4-first.ts';
-import { reportPaths } from '../reporter/report-paths.ts';
+import { reportPaths } from '../core/report-paths.ts';
 import { installConsoleRedaction } from '../secrets/redact.ts';
 import { bootServices, type BootOutcome } from '../services/boot.ts';
 import { openBootChannel } from './boot-channel.ts';

@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../core/project-root.ts';
 import { isShardedRun, isTestRunnerProcess } from '../gate/playwright-private.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
-import { claimReportsFolderOrExit, reportPaths } from '../reporter/report-paths.ts';
+import { claimReportsFolderOrExit, reportPaths } from '../core/report-paths.ts';
 import { harnessModule } from './module-path.ts';
 
 /** The gate reporter's module: it must stay the last reporter (`--reporter=dot,<this>` on a command line). */

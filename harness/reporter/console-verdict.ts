@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
-import type { ReportPaths } from './report-paths.ts';
+import type { ReportPaths } from '../core/report-paths.ts';
 import type { Finding } from '../core/findings.ts';
 import type { Verdict } from '../verdict/verdict.ts';
 import { HEADLINES, verdictLine } from './verdict-headlines.ts';

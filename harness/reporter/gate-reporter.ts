@@ -19,7 +19,7 @@ import { installConsoleRedaction, redactDeep } from '../secrets/redact.ts';
 import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.ts';
 import type { CriticalCompleteness, SpecResult } from '../verdict/verdict.ts';
 import { judgeBrokenReporter, judgeRun, type RunJudgement } from './judge-run.ts';
-import { reportPaths, type ReportPaths } from './report-paths.ts';
+import { reportPaths, type ReportPaths } from '../core/report-paths.ts';
 import { publishRecord, readRecords } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';

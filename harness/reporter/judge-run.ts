@@ -1,6 +1,6 @@
 import { decideVerdict, type CriticalCompleteness, type RunStatus, type SpecResult, type Verdict } from '../verdict/verdict.ts';
 import { formatConsoleVerdict } from './console-verdict.ts';
-import type { ReportPaths } from './report-paths.ts';
+import type { ReportPaths } from '../core/report-paths.ts';
 import { formatSummaryMarkdown } from './summary-markdown.ts';
 import type { GateFacts } from './verdict-inputs.ts';
 import { buildVerdictReport, type VerdictReport } from './verdict-report.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judgeRun, type RunRecord } from '../../harness/reporter/judge-run.ts';
-import { reportPaths } from '../../harness/reporter/report-paths.ts';
+import { reportPaths } from '../../harness/core/report-paths.ts';
 
 const record = (extra: Partial<RunRecord> = {}): RunRecord => ({
   specs: [{ title: 'walks the flow', file: 'tests/a.spec.ts', line: 3, project: 'local', tags: ['@critical'], outcome: 'expected' }],

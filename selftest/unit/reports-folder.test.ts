@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { claimReportsFolder, REPORTS_MARKER, reportPaths, reportsFolderProblem } from '../../harness/reporter/report-paths.ts';
+import { claimReportsFolder, REPORTS_MARKER, reportPaths, reportsFolderProblem } from '../../harness/core/report-paths.ts';
 
 const paths = (dir: string) => reportPaths('/work/project', { PREFLIGHT_REPORTS_DIR: dir });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../core/project-root.ts';
+import { PROJECT_ROOT } from './project-root.ts';
 
 /** Where every report of docs/reports.md goes; PREFLIGHT_REPORTS_DIR moves them all (the own tests run gates side by side). */
 export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env) {
