@@ -7,13 +7,13 @@ import { loadGateFile, type GateFileResult } from '../gate-config/load-gate-file
 import { addSecretValues } from '../secrets/redact.ts';
 import { DEFAULT_STOP, DEMO_SERVICES } from './defaults.ts';
 import type { GateFile } from '../gate-config/schema.ts';
-import { httpServiceUrl, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './schema.ts';
+import { httpServiceUrl, milliseconds, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './schema.ts';
 import { resolveServices } from './services.ts';
 
 export type ServiceName = string;
 
 /** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
-export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL') =>
+export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') =>
   `PREFLIGHT_${service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
 
 /** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
@@ -47,7 +47,8 @@ export interface ServiceConfig {
   stop: { signal: NodeJS.Signals; graceMs: number };
   probeHeaders: Record<string, string>;
   /** Where the command and URL were set, for diagnoses ("PREFLIGHT_BACKEND_CMD", "preflight.config.ts services.backend.command"). */
-  setBy: { command: string; url: string };
+  /** Where the command, the URL and the readiness timeout were set, for diagnoses. */
+  setBy: { command: string; url: string; timeout: string };
 }
 
 /** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
@@ -147,16 +148,22 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
   return { ok: true, config: { ...toConfig(parsed.data, services, loaded.gate, baseDir), gateFile: fromFile ? loaded.file : undefined, ...nodeEnv } };
 }
 
-/** PREFLIGHT_<NAME>_CMD and PREFLIGHT_<NAME>_URL for each declared service, validated. */
-function serviceOverrides(services: GateFile['services'], env: Record<string, string>, problems: string[]): Map<string, { command?: string; url?: string }> {
-  const overrides = new Map<string, { command?: string; url?: string }>();
+/** PREFLIGHT_<NAME>_CMD, PREFLIGHT_<NAME>_URL and PREFLIGHT_<NAME>_TIMEOUT_MS for each declared service, validated. */
+function serviceOverrides(services: GateFile['services'], env: Record<string, string>, problems: string[]): Map<string, ServiceOverride> {
+  const overrides = new Map<string, ServiceOverride>();
   for (const [name, service] of Object.entries(services)) {
     const kind = service.readiness?.kind ?? 'contract';
     // A service probed over HTTP needs an http(s) URL; a database's may have any scheme.
     const urlSchema = kind === 'contract' || kind === 'http' || service.liveness ? httpServiceUrl : serviceUrlOverride;
     const commandVariable = serviceVariable({ name }, 'CMD');
     const urlVariable = serviceVariable({ name }, 'URL');
-    const override: { command?: string; url?: string } = {};
+    const timeoutVariable = serviceVariable({ name }, 'TIMEOUT_MS');
+    const override: ServiceOverride = {};
+    if (env[timeoutVariable] !== undefined) {
+      const timeout = milliseconds.safeParse(env[timeoutVariable]);
+      if (timeout.success) override.timeoutMs = timeout.data;
+      else problems.push(`${timeoutVariable}: ${timeout.error.issues[0]!.message}, got ${JSON.stringify(env[timeoutVariable])}`);
+    }
     if (env[commandVariable] !== undefined) {
       const command = nonEmptyValue.safeParse(env[commandVariable]);
       if (command.success) override.command = command.data;
@@ -170,6 +177,13 @@ function serviceOverrides(services: GateFile['services'], env: Record<string, st
     overrides.set(name, override);
   }
   return overrides;
+}
+
+/** What the environment says of one service, over the gate file. */
+export interface ServiceOverride {
+  command?: string;
+  url?: string;
+  timeoutMs?: number;
 }
 
 const loadedOnce = new WeakMap<object, ConfigResult>();

@@ -9,7 +9,7 @@ export const nonEmptyValue = z.string().trim().min(1, 'expected a non-empty valu
 
 const flag = z.stringbool({ error: 'expected true or false' });
 
-const milliseconds = z.coerce
+export const milliseconds = z.coerce
   .number({ error: 'expected a whole number of milliseconds' })
   .int('expected a whole number of milliseconds')
   .positive('expected a positive number of milliseconds');

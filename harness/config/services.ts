@@ -4,14 +4,14 @@ import dotenv from 'dotenv';
 import { portOfUrl } from '../core/default-port.ts';
 import type { GateFile } from '../gate-config/schema.ts';
 import { display } from '../gate-config/load-gate-file.ts';
-import { serviceVariable, type Readiness, type ServiceConfig } from './load-config.ts';
+import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride } from './load-config.ts';
 
 export interface ResolveOptions {
   /** The gate file (absolute); cwd and envFile paths are relative to its folder. */
   file: string;
   /** False for the built-in demo defaults: paths are then relative to the project root, messages name variables. */
   fromFile: boolean;
-  overrides: Map<string, { command?: string; url?: string }>;
+  overrides: Map<string, ServiceOverride>;
   healthPath: string;
   defaultTimeoutMs: number;
   defaultStop: { signal: NodeJS.Signals; graceMs: number };
@@ -31,6 +31,12 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
     const setBy = {
       command: override.command !== undefined || !options.fromFile ? serviceVariable({ name }, 'CMD') : `${field(name, 'command')}, or ${serviceVariable({ name }, 'CMD')}`,
       url: override.url !== undefined || !options.fromFile ? serviceVariable({ name }, 'URL') : `${field(name, 'url')}, or ${serviceVariable({ name }, 'URL')}`,
+      timeout:
+        override.timeoutMs !== undefined
+          ? serviceVariable({ name }, 'TIMEOUT_MS')
+          : declared.timeoutMs !== undefined
+            ? `${field(name, 'timeoutMs')}, or ${serviceVariable({ name }, 'TIMEOUT_MS')}`
+            : `PREFLIGHT_READY_TIMEOUT_MS, or ${serviceVariable({ name }, 'TIMEOUT_MS')}`,
     };
     const urlText = override.url ?? declared.url;
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
@@ -80,7 +86,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       liveness: declared.liveness && url ? { url: new URL(declared.liveness.path, url), intervalMs: declared.liveness.intervalMs ?? LIVENESS_INTERVAL_MS } : undefined,
       dependsOn: declared.dependsOn ?? [],
       readyAfter: declared.readyAfter ?? [],
-      timeoutMs: declared.timeoutMs ?? options.defaultTimeoutMs,
+      timeoutMs: override.timeoutMs ?? declared.timeoutMs ?? options.defaultTimeoutMs,
       stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
       probeHeaders: declared.probe?.headers ?? {},
       setBy,

@@ -60,8 +60,8 @@ export function diagnoseNotReady(
       } else {
         summary = `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
         cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
-          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its timeoutMs (or PREFLIGHT_READY_TIMEOUT_MS).`
-          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its timeoutMs (or PREFLIGHT_READY_TIMEOUT_MS).`;
+          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready (${service.setBy.timeout}).`
+          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready (${service.setBy.timeout}).`;
       }
       break;
     }

@@ -31,6 +31,19 @@ describe('the gate configuration file', () => {
     assert.equal(result.config.drift.rulesFile, path.resolve('selftest/fixtures/shop/drift.rules.ts'));
   });
 
+  it('lets the environment give any service more time: PREFLIGHT_<NAME>_TIMEOUT_MS over the file and PREFLIGHT_READY_TIMEOUT_MS', () => {
+    const given = load(`${configs}/shop.config.ts`, { PREFLIGHT_BACKEND_TIMEOUT_MS: '90000', PREFLIGHT_READY_TIMEOUT_MS: '5000' });
+    assert.ok(given.ok, problemsOf(given).join('\n'));
+    const byName = Object.fromEntries(given.config.services.map((service) => [service.name, service]));
+    assert.equal(byName.backend!.timeoutMs, 90_000, 'over the file\'s timeoutMs: 30_000');
+    assert.equal(byName.backend!.setBy.timeout, 'PREFLIGHT_BACKEND_TIMEOUT_MS');
+    assert.equal(byName.frontend!.timeoutMs, 5_000, 'no timeoutMs in the file: PREFLIGHT_READY_TIMEOUT_MS');
+    assert.equal(byName.frontend!.setBy.timeout, 'PREFLIGHT_READY_TIMEOUT_MS, or PREFLIGHT_FRONTEND_TIMEOUT_MS');
+    assert.match(byName.database!.setBy.timeout, /PREFLIGHT_READY_TIMEOUT_MS, or PREFLIGHT_DATABASE_TIMEOUT_MS/);
+    const wrong = problemsOf(load(`${configs}/shop.config.ts`, { PREFLIGHT_BACKEND_TIMEOUT_MS: 'soon' })).join('\n');
+    assert.match(wrong, /PREFLIGHT_BACKEND_TIMEOUT_MS: expected a whole number of milliseconds, got "soon"/);
+  });
+
   it('lets the environment move any service: PREFLIGHT_<NAME>_URL and _CMD', () => {
     const result = load(`${configs}/shop.config.ts`, { PREFLIGHT_DATABASE_URL: 'tcp://127.0.0.1:6543', PREFLIGHT_BACKEND_CMD: 'node other.ts' });
     assert.ok(result.ok, problemsOf(result).join('\n'));
