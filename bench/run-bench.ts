@@ -85,7 +85,7 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
   } else {
     // webServer boots in config order and logs "WebServer available" once per server.
     const available = [...output.matchAll(/^(\S+) pw:webserver WebServer available/gm)].map((m) => Date.parse(m[1]));
-    const order = webServerOrder();
+    const order = demoServices().map((service) => service.name);
     declaredReady = { backend: available[order.indexOf('backend')], frontend: available[order.indexOf('frontend')] };
     if (fs.existsSync(timingFile)) timing = JSON.parse(fs.readFileSync(timingFile, 'utf8'));
   }
@@ -93,7 +93,7 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
   fs.rmSync(reportsDir, { recursive: true, force: true });
 
   // From the moment it could first be judged ready: listening, and what it is judged ready after (readyAfter) ready.
-  const readyAfter = contender === 'preflight' ? demoReadyAfter() : {};
+  const readyAfter: Record<string, string[]> = contender === 'preflight' ? Object.fromEntries(demoServices().map((service) => [service.name, service.readyAfter])) : {};
   const delay = (name: 'backend' | 'frontend') => {
     const listened = listenedAt[name];
     const ready = declaredReady[name];
@@ -165,16 +165,10 @@ function distanceFigures(runs: RunFigures[], baseline: ReturnType<typeof summari
   };
 }
 
-/** Each demo service's readyAfter, from the gate configuration. */
-function demoReadyAfter(): Record<string, string[]> {
+/** The demo's services as the gate configuration declares them, in its order (the order webServer boots them in). */
+function demoServices(): ServiceConfig[] {
   const loaded = loadConfig();
-  return Object.fromEntries((loaded.ok ? loaded.config : defaultConfig()).services.map((service) => [service.name, service.readyAfter]));
-}
-
-/** The services in the order webServer boots them: the gate configuration's order (bench/webserver-baseline.config.ts). */
-function webServerOrder(): string[] {
-  const loaded = loadConfig();
-  return (loaded.ok ? loaded.config : defaultConfig()).services.map((service) => service.name);
+  return (loaded.ok ? loaded.config : defaultConfig()).services;
 }
 
 /** When each demo service printed `listening on ... (pid N, t=<epoch ms>)`. */

@@ -28,15 +28,16 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
   const services: ServiceConfig[] = [];
   for (const [name, declared] of Object.entries(gate.services)) {
     const override = options.overrides.get(name) ?? {};
+    // Where a setting came from, for diagnoses: the variable that overrode it, or the field (or default) and that variable.
+    const setting = (variable: 'CMD' | 'URL' | 'TIMEOUT_MS', overridden: boolean, fromField: string | undefined, otherwise?: string) => {
+      const named = serviceVariable({ name }, variable);
+      const from = overridden ? undefined : options.fromFile && fromField ? field(name, fromField) : otherwise;
+      return from ? `${from}, or ${named}` : named;
+    };
     const setBy = {
-      command: override.command !== undefined || !options.fromFile ? serviceVariable({ name }, 'CMD') : `${field(name, 'command')}, or ${serviceVariable({ name }, 'CMD')}`,
-      url: override.url !== undefined || !options.fromFile ? serviceVariable({ name }, 'URL') : `${field(name, 'url')}, or ${serviceVariable({ name }, 'URL')}`,
-      timeout:
-        override.timeoutMs !== undefined
-          ? serviceVariable({ name }, 'TIMEOUT_MS')
-          : declared.timeoutMs !== undefined
-            ? `${field(name, 'timeoutMs')}, or ${serviceVariable({ name }, 'TIMEOUT_MS')}`
-            : `PREFLIGHT_READY_TIMEOUT_MS, or ${serviceVariable({ name }, 'TIMEOUT_MS')}`,
+      command: setting('CMD', override.command !== undefined, 'command'),
+      url: setting('URL', override.url !== undefined, 'url'),
+      timeout: setting('TIMEOUT_MS', override.timeoutMs !== undefined, declared.timeoutMs !== undefined ? 'timeoutMs' : undefined, 'PREFLIGHT_READY_TIMEOUT_MS'),
     };
     const urlText = override.url ?? declared.url;
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };

@@ -107,6 +107,8 @@ export function dependencyProblems(raw: unknown): DependencyProblem[] {
   const declared = services as Record<string, Partial<Record<(typeof DEPENDENCY_FIELDS)[number], unknown>> | undefined>;
   const names = Object.keys(declared);
   const graph: Record<string, { dependsOn: string[] }> = {};
+  // Which field declared each edge, to name it when the edge closes a cycle.
+  const declaredIn = new Map<string, (typeof DEPENDENCY_FIELDS)[number]>();
   const problems: DependencyProblem[] = [];
   for (const name of names) {
     graph[name] = { dependsOn: [] };
@@ -117,13 +119,16 @@ export function dependencyProblems(raw: unknown): DependencyProblem[] {
         if (typeof dependency !== 'string') continue;
         if (dependency === name) problems.push({ path: ['services', name, field, index], message: 'a service cannot wait for itself', input: dependency });
         else if (!names.includes(dependency)) problems.push({ path: ['services', name, field, index], message: `expected the name of a declared service (${names.join(', ')})`, input: dependency });
-        else graph[name]!.dependsOn.push(dependency);
+        else {
+          graph[name]!.dependsOn.push(dependency);
+          declaredIn.set(`${name} -> ${dependency}`, field);
+        }
       }
     }
   }
   const cycle = findCycle(graph);
   if (cycle) {
-    const field = DEPENDENCY_FIELDS.find((key) => Array.isArray(declared[cycle[0]!]?.[key]) && (declared[cycle[0]!]![key] as unknown[]).includes(cycle[1])) ?? 'dependsOn';
+    const field = declaredIn.get(`${cycle[0]} -> ${cycle[1]}`)!;
     problems.push({ path: ['services', cycle[0]!, field], message: `dependencies form a cycle: ${cycle.join(' -> ')}; nothing in it could ever be ready`, input: declared[cycle[0]!]?.[field] });
   }
   return problems;

@@ -34,7 +34,7 @@ function servicesTable(report: VerdictReport): string {
     .map((s) => {
       const ready = s.msToReady !== undefined ? `${s.msToReady} ms` : s.failure ? `not ready: ${escape(s.failure)}` : '-';
       const contract = s.contract ? `${s.contract}${s.contractReason && s.contractReason !== s.contract ? `: ${s.contractReason}` : ''}` : '-';
-      return `<tr><td ${cell}>${escape(s.name)}</td><td ${cell}>${escape(s.url ?? "-")}</td><td ${cell}>${ready}</td><td ${cell}>${escape(contract)}</td><td ${cell}>${escape(duringTheRun(s))}</td></tr>`;
+      return `<tr><td ${cell}>${escape(s.name)}</td><td ${cell}>${escape(s.url ?? '-')}</td><td ${cell}>${ready}</td><td ${cell}>${escape(contract)}</td><td ${cell}>${escape(duringTheRun(s))}</td></tr>`;
     })
     .join('');
   return `<h3 style="margin:12px 0 4px;font-size:15px">Services</h3><table data-testid="preflight-services" style="border-collapse:collapse;font-size:13px"><tr><th ${cell}>service</th><th ${cell}>url</th><th ${cell}>ready in</th><th ${cell}>contract</th><th ${cell}>during the run</th></tr>${rows}</table>`;

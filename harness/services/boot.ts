@@ -137,8 +137,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       publish(record);
       return record;
     }
-    const notReadyAfter = service.readyAfter.filter((name) => records.get(name) && !isReady(records.get(name)!));
-    if (!outcome.ok && outcome.reason === 'aborted' && notReadyAfter.length) {
+    const notReadyAfter = !outcome.ok && outcome.reason === 'aborted' ? service.readyAfter.filter((name) => records.get(name) && !isReady(records.get(name)!)) : [];
+    if (notReadyAfter.length) {
       record.contractReason = `not waited for: it is judged ready after ${notReadyAfter.join(' and ')}, which did not become ready`;
       publish(record);
       return record;
