@@ -1,7 +1,7 @@
 // The gate of the bundled demo app: which services to start, where they serve, in what order, and when each is
 // ready. Reference: docs/gate-config.md; gating your own app: docs/gate-your-own-app.md. The environment
 // overrides any service's command and URL (PREFLIGHT_<NAME>_CMD, PREFLIGHT_<NAME>_URL).
-import { defineGate } from './harness/gate-config/define-gate.ts';
+import { defineGate } from './harness/config/define-gate.ts';
 
 export default defineGate({
   specs: 'tests',

@@ -2,7 +2,8 @@
 // (one after the other, polling the same readiness path), then the same specs run with the same reporters.
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
-import { loadConfig, defaultConfig, isServed } from '../harness/config/load-config.ts';
+import { loadConfig, defaultConfig } from '../harness/config/load-config.ts';
+import { isServed } from '../harness/config/types.ts';
 import { reportPaths } from '../harness/core/report-paths.ts';
 import { portOfUrl } from '../harness/core/default-port.ts';
 

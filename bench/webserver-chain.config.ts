@@ -2,7 +2,8 @@
 // configuration (PREFLIGHT_CONFIG) one after another, in the order declared, then the same specs run.
 import { defineConfig, devices } from '@playwright/test';
 import { chooseChromium, chromiumLaunchOptions } from '../harness/browser/chromium.ts';
-import { defaultConfig, isServed, loadConfig } from '../harness/config/load-config.ts';
+import { defaultConfig, loadConfig } from '../harness/config/load-config.ts';
+import { isServed } from '../harness/config/types.ts';
 import { portOfUrl } from '../harness/core/default-port.ts';
 import { reportPaths } from '../harness/core/report-paths.ts';
 import { serviceUrlEnvironment } from '../harness/services/boot.ts';

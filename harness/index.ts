@@ -5,5 +5,5 @@ export { gatePlaywrightConfig, GATE_REPORTER, type GatePlaywrightOptions } from 
 export { defineDriftRules } from './drift/define-rules.ts';
 export type { DriftRules, DriftSource, UrlPart } from './drift/rules.ts';
 export { main as runCli } from './cli/main.ts';
-export { defineGate } from './gate-config/define-gate.ts';
-export type { GateDefinition, ReadinessDefinition, ServiceDefinition } from './gate-config/define-gate.ts';
+export { defineGate } from './config/define-gate.ts';
+export type { GateDefinition, ReadinessDefinition, ServiceDefinition } from './config/define-gate.ts';

@@ -1,7 +1,8 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { chooseChromium } from '../browser/chromium.ts';
-import { isServed, loadConfig, type PreflightConfig } from '../config/load-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { isServed, type PreflightConfig } from '../config/types.ts';
 import { diagnoseFamilies } from '../network/family-diagnosis.ts';
 import { probeAddressFamilies } from '../network/family-probe.ts';
 import { serviceNodeOptions } from '../network/ipv4-first.ts';

@@ -3,103 +3,14 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { loadGateFile, type GateFileResult } from '../gate-config/load-gate-file.ts';
+import { loadGateFile, type GateFileResult } from './gate-file.ts';
 import { addSecretValues } from '../secrets/redact.ts';
 import { DEFAULT_STOP, DEMO_SERVICES } from './defaults.ts';
-import type { GateFile } from '../gate-config/schema.ts';
-import { httpServiceUrl, milliseconds, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './schema.ts';
+import type { GateFile } from './gate-schema.ts';
+import { httpServiceUrl, milliseconds, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './env-schema.ts';
 import { resolveServices } from './services.ts';
+import { isServed, serviceVariable, type ConfigResult, type PreflightConfig, type ServiceConfig, type ServiceOverride } from './types.ts';
 
-export type ServiceName = string;
-
-/** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
-export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') =>
-  `PREFLIGHT_${service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
-
-/** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
-export type Readiness =
-  | { kind: 'contract' }
-  | { kind: 'http'; status: { min: number; max: number } }
-  | { kind: 'tcp' }
-  | { kind: 'log'; pattern: RegExp };
-
-export interface ServiceConfig {
-  name: ServiceName;
-  command: string;
-  /** Absolute directory the command runs in. */
-  cwd: string;
-  /** Variables from its envFile and env, added to the inherited environment. */
-  env: Record<string, string>;
-  /** Where it serves; absent only for a service with log readiness that serves nothing on a port (a queue worker). */
-  url?: URL;
-  /** The URL as written (what PREFLIGHT_<NAME>_URL carries to every service). */
-  urlText?: string;
-  readiness: Readiness;
-  /** What readiness probes: the contract's or the HTTP path's URL; for tcp and log readiness, `url` (if any). */
-  healthUrl?: URL;
-  /** Probed during the run, when declared. */
-  liveness?: { url: URL; intervalMs: number };
-  /** Started after these are ready. */
-  dependsOn: string[];
-  /** Started at once, judged ready only after these are; its timeoutMs counts from then. */
-  readyAfter: string[];
-  timeoutMs: number;
-  stop: { signal: NodeJS.Signals; graceMs: number };
-  probeHeaders: Record<string, string>;
-  /** Where the command and URL were set, for diagnoses ("PREFLIGHT_BACKEND_CMD", "preflight.config.ts services.backend.command"). */
-  /** Where the command, the URL and the readiness timeout were set, for diagnoses. */
-  setBy: { command: string; url: string; timeout: string };
-}
-
-/** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
-export type ServedService = ServiceConfig & { url: URL; urlText: string; healthUrl: URL };
-
-export const isServed = (service: ServiceConfig): service is ServedService => service.url !== undefined;
-
-export interface PreflightConfig {
-  services: ServiceConfig[];
-  /** The services named backend and frontend, when declared (the bundled demo's specs use them). */
-  backend?: ServedService;
-  frontend?: ServedService;
-  /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
-  healthPath: string;
-  /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
-  readyTimeoutMs: number;
-  reuseExisting: boolean;
-  /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
-  production?: ProductionConfig;
-  allowProductionWrites: boolean;
-  /** Services the harness starts resolve names IPv4 first (NODE_OPTIONS=--dns-result-order=ipv4first). */
-  ipv4First: boolean;
-  /** NODE_EXTRA_CA_CERTS: extra authorities Node trusts; the browser is made to trust the same ones. */
-  extraCaCertsFile?: string;
-  /** The user's NODE_OPTIONS, which started services keep (harness/network/ipv4-first.ts appends to them). */
-  nodeOptions?: string;
-  strict: boolean;
-  /** Critical specs may be left out; the run is then marked partial and is not a gate. */
-  allowPartial: boolean;
-  chromiumPath?: string;
-  /** The drift rules file and the directory its file paths are relative to (absolute). */
-  drift: { rulesFile: string; root: string };
-  /** Where the specs live (absolute). */
-  specsDir: string;
-  /** The gate configuration file read, if any (absolute). */
-  gateFile?: string;
-}
-
-export interface ProductionConfig {
-  /** The production frontend. */
-  url: URL;
-  /** The production backend. */
-  apiUrl: URL;
-  /** PREFLIGHT_ALLOW_INSECURE_PRODUCTION: plain http was allowed. */
-  allowInsecure: boolean;
-}
-
-export type ConfigResult =
-  | { ok: true; config: PreflightConfig }
-  /** `productionRequested`: PREFLIGHT_PRODUCTION_URL is set, so `--project=production` must still find a project. */
-  | { ok: false; problems: string[]; productionRequested: boolean };
 
 /** Loads `.env` (never overriding variables already set) into `env`. */
 export function loadDotenv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): void {
@@ -177,13 +88,6 @@ function serviceOverrides(services: GateFile['services'], env: Record<string, st
     overrides.set(name, override);
   }
   return overrides;
-}
-
-/** What the environment says of one service, over the gate file. */
-export interface ServiceOverride {
-  command?: string;
-  url?: string;
-  timeoutMs?: number;
 }
 
 const loadedOnce = new WeakMap<object, ConfigResult>();

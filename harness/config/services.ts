@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { portOfUrl } from '../core/default-port.ts';
-import type { GateFile } from '../gate-config/schema.ts';
-import { display } from '../gate-config/load-gate-file.ts';
-import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride } from './load-config.ts';
+import type { GateFile } from './gate-schema.ts';
+import { display } from './gate-file.ts';
+import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride } from './types.ts';
 
 export interface ResolveOptions {
   /** The gate file (absolute); cwd and envFile paths are relative to its folder. */
@@ -42,7 +42,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
     const urlText = override.url ?? declared.url;
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
     const needsHttp = readinessDeclared.kind === 'contract' || readinessDeclared.kind === 'http' || declared.liveness !== undefined;
-    // No URL: a service with log readiness that listens on no port (the schema allows nothing else, gate-config/schema.ts).
+    // No URL: a service with log readiness that listens on no port (the schema allows nothing else, config/gate-schema.ts).
     const url = urlText === undefined ? undefined : new URL(urlText);
     if (url && needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
       options.problems.push(`${setBy.url}: expected an http:// or https:// URL (its ${declared.liveness && readinessDeclared.kind !== 'contract' && readinessDeclared.kind !== 'http' ? 'liveness' : `${readinessDeclared.kind} readiness`} is probed over HTTP), got ${JSON.stringify(urlText)}`);

@@ -1,4 +1,4 @@
-import type { PreflightConfig } from '../config/load-config.ts';
+import type { PreflightConfig } from '../config/types.ts';
 import type { ReportPaths } from '../core/report-paths.ts';
 import type { DriftFinding } from '../core/findings.ts';
 import type { SetupProblem } from '../core/service-record.ts';

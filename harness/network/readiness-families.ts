@@ -1,4 +1,4 @@
-import { serviceVariable, type ServedService } from '../config/load-config.ts';
+import { serviceVariable, type ServedService } from '../config/types.ts';
 import { diagnoseFamilies } from './family-diagnosis.ts';
 import { probeAddressFamilies, type FamilyProbeOptions } from './family-probe.ts';
 

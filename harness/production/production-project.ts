@@ -1,5 +1,5 @@
 import { devices, type LaunchOptions, type Project } from '@playwright/test';
-import type { ProductionConfig } from '../config/load-config.ts';
+import type { ProductionConfig } from '../config/types.ts';
 import { TEST_DATA_HEADERS } from './test-data.ts';
 
 /** Specs that only make sense against production (its TLS, which build is live). */

@@ -1,4 +1,4 @@
-import type { ProductionConfig } from '../config/load-config.ts';
+import type { ProductionConfig } from '../config/types.ts';
 import { checkCertificate, expiryWarning, type CertificateReport } from './certificate-check.ts';
 
 export interface ProductionTargetCheck {

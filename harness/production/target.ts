@@ -1,4 +1,4 @@
-import { isServed, type PreflightConfig, type ServedService } from '../config/load-config.ts';
+import { isServed, type PreflightConfig, type ServedService } from '../config/types.ts';
 import { PreflightError } from '../core/preflight-error.ts';
 
 export type TargetName = 'local' | 'production';

@@ -1,4 +1,4 @@
-import type { PreflightConfig } from '../config/load-config.ts';
+import type { PreflightConfig } from '../config/types.ts';
 
 /** Every name a spec writes starts with this, so production can filter what the gate created. */
 export const TEST_DATA_PREFIX = 'preflight-test';

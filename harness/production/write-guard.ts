@@ -1,5 +1,5 @@
 import type { APIRequest, Browser, BrowserContext, Route } from '@playwright/test';
-import type { ProductionConfig } from '../config/load-config.ts';
+import type { ProductionConfig } from '../config/types.ts';
 import { redact } from '../secrets/redact.ts';
 
 /** Annotation of a production spec whose write the guard blocked: the gate counts it as a critical failure. */

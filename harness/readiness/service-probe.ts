@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { ServiceConfig } from '../config/load-config.ts';
+import type { ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import type { ReadinessVerdict } from './contract.ts';
 import { interpretReadiness } from './contract.ts';
@@ -11,7 +11,7 @@ export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
 export function serviceProbe(service: ServiceConfig, output: () => string[] = () => []): ServiceProbe {
   const headers = service.probeHeaders;
   const readiness = service.readiness;
-  // Only log readiness may come without a URL (harness/gate-config/schema.ts); the others always have one.
+  // Only log readiness may come without a URL (harness/config/gate-schema.ts); the others always have one.
   const { url, healthUrl } = service as ServiceConfig & { url: URL; healthUrl: URL };
   switch (readiness.kind) {
     case 'contract':

@@ -1,4 +1,4 @@
-import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/load-config.ts';
+import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';

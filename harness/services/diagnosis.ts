@@ -1,4 +1,4 @@
-import type { ServedService, ServiceConfig } from '../config/load-config.ts';
+import type { ServedService, ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';

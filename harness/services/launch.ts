@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { ServiceConfig } from '../config/load-config.ts';
+import type { ServiceConfig } from '../config/types.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
 import { procAvailable } from './process-table.ts';
 import { newRunIdentity, RUN_ID_VAR, RUN_OWNER_VAR, SERVICE_TAG_VAR, type RunIdentity } from './run-identity.ts';

@@ -123,7 +123,7 @@ describe('a foreign app declared in a gate configuration file', () => {
     const node = `node --import ${pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href}`;
     fs.writeFileSync(
       path.join(monorepo, 'e2e/preflight.config.ts'),
-      `import { defineGate } from '${harness('gate-config/define-gate.ts')}';
+      `import { defineGate } from '${harness('config/define-gate.ts')}';
 export default defineGate({
   specs: 'specs',
   driftRules: 'drift.rules.ts',

@@ -23,7 +23,7 @@ async function copyLayout(name: string): Promise<string> {
   fs.mkdirSync(installed, { recursive: true });
   fs.writeFileSync(path.join(installed, 'package.json'), JSON.stringify({ name: 'preflight', type: 'module', exports: { '.': './index.ts', './config': './config.ts' } }));
   fs.writeFileSync(path.join(installed, 'index.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/index.ts'))};\n`);
-  fs.writeFileSync(path.join(installed, 'config.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/gate-config/define-gate.ts'))};\n`);
+  fs.writeFileSync(path.join(installed, 'config.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/config/define-gate.ts'))};\n`);
   return dir;
 }
 

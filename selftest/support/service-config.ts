@@ -1,5 +1,5 @@
 // A service as the configuration resolves it, for tests that launch one process directly (no gate file).
-import type { ServiceConfig } from '../../harness/config/load-config.ts';
+import type { ServiceConfig } from '../../harness/config/types.ts';
 import { repoRoot } from './demo-process.ts';
 
 export function serviceConfig(name: string, command: string, overrides: Partial<ServiceConfig> = {}): ServiceConfig {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../harness/config/load-config.ts';
-import { loadGateFile } from '../../harness/gate-config/load-gate-file.ts';
+import { loadGateFile } from '../../harness/config/gate-file.ts';
 import { redact } from '../../harness/secrets/redact.ts';
 
 const configs = 'selftest/fixtures/shop/configs';

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { loadUserModule } from '../core/load-typescript.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { GATE_CONFIG_FILE } from '../config/defaults.ts';
-import { dependencyProblems, gateFileSchema, type GateFile } from './schema.ts';
+import { GATE_CONFIG_FILE } from './defaults.ts';
+import { dependencyProblems, gateFileSchema, type GateFile } from './gate-schema.ts';
 
 /** PREFLIGHT_CONFIG names another gate configuration file (relative to the project root). */
 export const GATE_CONFIG_VAR = 'PREFLIGHT_CONFIG';
