@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { MAX_MILLISECONDS } from './defaults.ts';
 
 // The gate configuration file (preflight.config.ts), written once with zod: the types of defineGate derive from it.
 
 const path = z.string().regex(/^\/\S*$/, 'expected a path starting with /');
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
 const httpStatus = z.number().int().min(100, 'expected an HTTP status (100-599)').max(599, 'expected an HTTP status (100-599)');
-const milliseconds = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds');
+const atMostAnHour = `expected at most ${MAX_MILLISECONDS} milliseconds (one hour)`;
+const milliseconds = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds').max(MAX_MILLISECONDS, atMostAnHour);
+const millisecondsOrZero = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').nonnegative('expected 0 or more milliseconds').max(MAX_MILLISECONDS, atMostAnHour);
 const headers = z.record(z.string(), z.string(), { error: 'expected an object of header names and string values' });
 
 /** How preflight decides that a service is ready. */
@@ -61,7 +64,7 @@ export const serviceSchema = z.strictObject({
   /** Time to ready, from its start, or from when its readyAfter services are ready (default PREFLIGHT_READY_TIMEOUT_MS, 60000). */
   timeoutMs: milliseconds.optional(),
   /** Teardown: the signal sent first, and the grace period before SIGKILL. */
-  stop: z.strictObject({ signal: signal.optional(), graceMs: z.number().int().nonnegative('expected 0 or more milliseconds').optional() }).optional(),
+  stop: z.strictObject({ signal: signal.optional(), graceMs: millisecondsOrZero.optional() }).optional(),
   /** Extra request headers on every probe, e.g. one the app's rate limiter exempts. */
   probe: z.strictObject({ headers: headers.optional() }).optional(),
 });
