@@ -5,6 +5,7 @@ import { renderHistoryPage } from '../history/history-page.ts';
 import type { HistoryRecord } from '../history/history-record.ts';
 import { DEFAULT_SETTINGS, findRegressions, WINDOW } from '../history/regressions.ts';
 import { reportPaths } from '../core/report-paths.ts';
+import { writeReportFile } from '../core/report-files.ts';
 
 export const summary = 'the last runs, and what got slower or flaky: npx preflight history [--last <n>] [--threshold <percent>] [--out <file>]';
 
@@ -82,7 +83,7 @@ export async function run(args: string[]): Promise<number> {
   console.log(table(shown));
   try {
     fs.mkdirSync(path.dirname(options.out), { recursive: true });
-    fs.writeFileSync(options.out, renderHistoryPage(records, warnings, history.problems));
+    writeReportFile(options.out, renderHistoryPage(records, warnings, history.problems));
     console.log(`plots: ${path.relative(process.cwd(), options.out) || options.out}`);
   } catch (error) {
     console.error(

@@ -20,6 +20,7 @@ import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.
 import type { CriticalCompleteness, SpecResult } from '../verdict/verdict.ts';
 import { judgeBrokenReporter, judgeRun, type RunJudgement } from './judge-run.ts';
 import { reportPaths, type ReportPaths } from '../core/report-paths.ts';
+import { writeReportFile } from '../core/report-files.ts';
 import { publishRecord, readRecords } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
@@ -178,8 +179,8 @@ export default class GateReporter implements Reporter {
 
   private write(judgement: RunJudgement, startTime: Date): string {
     fs.mkdirSync(this.paths.dir, { recursive: true });
-    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(judgement.report, null, 2)}\n`);
-    fs.writeFileSync(this.paths.summary, judgement.summary);
+    writeReportFile(this.paths.verdict, `${JSON.stringify(judgement.report, null, 2)}\n`);
+    writeReportFile(this.paths.summary, judgement.summary);
     const { githubStepSummary } = ciEnvironment();
     if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${judgement.summary}\n`);
     // Extras around the verdict (docs/html-report.md): each returns a problem to print and never changes the verdict.
