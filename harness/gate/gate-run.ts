@@ -41,9 +41,4 @@ export class GateRun {
   serviceList(): ServiceRecord[] {
     return [...this.services.values()];
   }
-
-  /** Playwright's run status as the verdict must see it: an early stop by the harness is a failure, not an interruption. */
-  statusForVerdict<T extends string>(status: T): T | 'failed' {
-    return status === 'interrupted' && this.stoppedEarly ? 'failed' : status;
-  }
 }

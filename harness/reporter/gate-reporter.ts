@@ -24,7 +24,7 @@ import { writeReportFile } from '../core/report-files.ts';
 import { publishRecord, readRecords } from './shard-record.ts';
 import { specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
-import { gateSettings, mergedFacts, runFacts } from './verdict-inputs.ts';
+import { gateSettings, mergedFacts, runFacts, statusForVerdict } from './verdict-inputs.ts';
 import { htmlReportFolder, writeHtmlVerdict } from './html-verdict.ts';
 import { evidenceFromAttachments } from '../browser-evidence/evidence.ts';
 import { recordRun } from '../history/history-file.ts';
@@ -88,6 +88,7 @@ export default class GateReporter implements Reporter {
         services: run.serviceList(),
         setupProblems: run.setupProblems,
         drift: run.drift,
+        stoppedEarly: run.stoppedEarly,
       }),
     );
   }
@@ -147,8 +148,8 @@ export default class GateReporter implements Reporter {
   /** The run's facts: the specs' results, the gate's own record (or the shards'), and whether every @critical spec ran. */
   private async gather(run: GateRun, result: FullResult) {
     const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
-    const runStatus = run.statusForVerdict(result.status);
     const facts = this.mode === 'merge' ? mergedFacts(this.config?.metadata ?? {}) : runFacts(run, this.config?.shard ?? null);
+    const runStatus = statusForVerdict(result.status, facts);
     const completeness: CriticalCompleteness = { missing: [], problems: facts.problems };
     // Completeness only matters for a run that went its way: an invalid setup or Ctrl+C is decided without it.
     if (runStatus !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {

@@ -16,6 +16,8 @@ export interface ShardRecord {
   setupProblems: SetupProblem[];
   /** Drift found before boot; optional so records of older shards still read. */
   drift?: DriftFinding[];
+  /** Why the harness stopped this shard's run early (a service never became ready): its interruption is a failure. */
+  stoppedEarly?: string;
 }
 
 const PREFIX = 'preflight-gate';

@@ -58,10 +58,26 @@ export function mergedFacts(metadata: Record<string, unknown>): GateFacts {
     services: records.flatMap((record) => record.services.map((service) => labelled(service, record))),
     setupProblems,
     drift: records.flatMap((record) => record.drift ?? []),
+    stoppedEarly: stoppedShards(records),
     startedAt: records.map((record) => record.startedAt).sort()[0],
     problems,
     shards: records.map((record) => shardLabel(record.shard)),
   };
+}
+
+/**
+ * Playwright's run status as the verdict must see it: an early stop by the harness (this run's, or a shard's in a
+ * merge, where Playwright reports the shards' SIGINT as an interruption) is a failure, not a Ctrl+C.
+ */
+export function statusForVerdict<T extends string>(status: T, facts: Pick<GateFacts, 'stoppedEarly'>): T | 'failed' {
+  return status === 'interrupted' && facts.stoppedEarly ? 'failed' : status;
+}
+
+/** Why the harness stopped shards early, each reason once with the shards it stopped: "a service did not become ready (shard 1/2, shard 2/2)". */
+function stoppedShards(records: ShardRecord[]): string | undefined {
+  const shardsBy = new Map<string, string[]>();
+  for (const record of records) if (record.stoppedEarly) shardsBy.set(record.stoppedEarly, [...(shardsBy.get(record.stoppedEarly) ?? []), shardLabel(record.shard)]);
+  return shardsBy.size ? [...shardsBy].map(([reason, shards]) => `${reason} (${shards.join(', ')})`).join('; ') : undefined;
 }
 
 /** Strict and partial mode from the validated configuration; an invalid configuration is critical anyway. */
