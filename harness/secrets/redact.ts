@@ -120,7 +120,7 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
   for (const form of forms) {
     if (result.includes(form)) result = result.split(form).join(REDACTED);
   }
-  result = redactAcrossLines(result, forms);
+  result = redactAcrossLines(result, forms, values);
   if (values.length) {
     result = result.replace(BASE64, (token) => {
       const decoded = Buffer.from(token, 'base64').toString('utf8');
@@ -151,37 +151,48 @@ const MAX_LEFT_ON_THE_LINE_BEFORE = 3;
  * out, and hidden on both lines, which stay two. A line that begins with all but the first few characters of a
  * secret is hidden too: in a stream, those few may have been written with the line before.
  */
-function redactAcrossLines(text: string, forms: string[]): string {
+function redactAcrossLines(text: string, forms: string[], values: string[]): string {
   if (forms.length === 0) return text;
-  // The text without its breaks, and where each of its pieces starts in both.
-  const pieces: { flatStart: number; start: number; end: number }[] = [];
-  let flat = '';
-  let at = 0;
+  // Where each line (piece between breaks) starts in the text, and in the text without its breaks.
+  const starts = [0];
+  const flatStarts = [0];
   for (const match of text.matchAll(LINE_BREAK)) {
-    pieces.push({ flatStart: flat.length, start: at, end: match.index });
-    flat += text.slice(at, match.index);
-    at = match.index + match[0].length;
+    starts.push(match.index + match[0].length);
+    flatStarts.push(flatStarts.at(-1)! + (match.index - starts.at(-2)!));
   }
-  pieces.push({ flatStart: flat.length, start: at, end: text.length });
-  flat += text.slice(at);
+  const pieceAt = (flatIndex: number) => {
+    let low = 0;
+    let high = flatStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (flatStarts[middle]! <= flatIndex) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
 
   const hidden: [number, number][] = [];
-  for (const form of forms) {
-    for (let found = flat.indexOf(form); found >= 0; found = flat.indexOf(form, found + 1)) {
-      const end = found + form.length;
-      const crossed = pieces.filter((piece) => piece.flatStart < end && piece.flatStart + (piece.end - piece.start) > found);
-      if (crossed.length < 2) continue; // on one line: the plain pass hides it
-      for (const piece of crossed) {
-        const from = piece.start + Math.max(0, found - piece.flatStart);
-        const to = piece.start + Math.min(piece.end - piece.start, end - piece.flatStart);
-        hidden.push([from, to]);
+  // Only a break with text on both sides can split a secret (most writes end with their only one).
+  const flat = starts.length > 2 || (starts.length === 2 && starts[1]! < text.length) ? text.replace(LINE_BREAK, '') : undefined;
+  for (const form of flat === undefined ? [] : forms) {
+    for (let found = flat!.indexOf(form); found >= 0; found = flat!.indexOf(form, found + 1)) {
+      const first = pieceAt(found);
+      const last = pieceAt(found + form.length - 1);
+      if (first === last) continue; // on one line: the plain pass hides it
+      for (let piece = first; piece <= last; piece++) {
+        const from = starts[piece]! + Math.max(0, found - flatStarts[piece]!);
+        const to = starts[piece]! + Math.min(found + form.length, flatStarts[piece + 1] ?? flat!.length) - flatStarts[piece]!;
+        if (to > from) hidden.push([from, to]);
       }
     }
-    const shortest = Math.max(MIN_SECRET_LENGTH, form.length - MAX_LEFT_ON_THE_LINE_BEFORE);
-    for (const piece of pieces) {
-      for (let left = 1; left <= MAX_LEFT_ON_THE_LINE_BEFORE && form.length - left >= shortest; left++) {
-        if (text.startsWith(form.slice(left), piece.start)) {
-          hidden.push([piece.start, piece.start + form.length - left]);
+  }
+  // A stream writes what its program printed: the raw value.
+  for (const value of values) {
+    const shortest = Math.max(MIN_SECRET_LENGTH, value.length - MAX_LEFT_ON_THE_LINE_BEFORE);
+    for (const start of starts) {
+      for (let left = 1; left <= MAX_LEFT_ON_THE_LINE_BEFORE && value.length - left >= shortest; left++) {
+        if (text[start] === value[left] && text.startsWith(value.slice(left), start)) {
+          hidden.push([start, start + value.length - left]);
           break;
         }
       }
