@@ -156,9 +156,10 @@ function redactAcrossLines(text: string, forms: string[], values: string[]): str
   // Where each line (piece between breaks) starts in the text, and in the text without its breaks.
   const starts = [0];
   const flatStarts = [0];
-  for (const match of text.matchAll(LINE_BREAK)) {
+  const breaks = new RegExp(LINE_BREAK); // exec, not matchAll: a trace has a break in every line
+  for (let match = breaks.exec(text); match; match = breaks.exec(text)) {
+    flatStarts.push(flatStarts[flatStarts.length - 1]! + (match.index - starts[starts.length - 1]!));
     starts.push(match.index + match[0].length);
-    flatStarts.push(flatStarts.at(-1)! + (match.index - starts.at(-2)!));
   }
   const pieceAt = (flatIndex: number) => {
     let low = 0;
