@@ -2,6 +2,7 @@ import type { DriftFinding } from '../core/findings.ts';
 import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 import { newRunIdentity, type RunIdentity } from '../services/run-identity.ts';
 import type { BootOutcome } from '../services/boot.ts';
+import type { BlockedWrite } from '../production/blocked-writes.ts';
 
 /** The gate once it started: the boot of every service, and how to stop it. */
 export interface GateStart {
@@ -23,6 +24,8 @@ export class GateRun {
   readonly setupProblems: SetupProblem[] = [];
   /** Configuration drift found before boot (harness/drift): critical and warning findings. */
   readonly drift: DriftFinding[] = [];
+  /** Writes to production the read-only proxy refused (harness/production/read-only-proxy.ts), as they came. */
+  readonly productionWrites: BlockedWrite[] = [];
   /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
   stoppedEarly?: string;
   /** Whether a spec has begun: from then on Playwright handles a SIGINT as a Ctrl+C during the tests. */

@@ -4,6 +4,7 @@ import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 import type { GateRun } from '../gate/gate-run.ts';
 import { missingShards } from '../verdict/completeness.ts';
 import { readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
+import type { AttributedWrite } from '../production/blocked-writes.ts';
 
 /** What the verdict needs beyond the specs' results, whether this process ran the gate or merges shards. */
 export interface GateFacts {
@@ -17,11 +18,14 @@ export interface GateFacts {
   /** Problems of completeness that are not a missing spec (a shard's report missing from a merge). */
   problems: string[];
   shards: string[];
+  /** Writes to production the read-only proxy refused, with the spec each belongs to. */
+  blockedWrites?: AttributedWrite[];
 }
 
-/** A run or a shard: what the gate recorded in this run. */
-export function runFacts(run: GateRun, shard: ShardRecord['shard']): GateFacts {
+/** A run or a shard: what the gate recorded in this run (its blocked writes given their specs by the reporter). */
+export function runFacts(run: GateRun, shard: ShardRecord['shard'], blockedWrites: AttributedWrite[]): GateFacts {
   return {
+    blockedWrites,
     ...gateSettings(),
     services: run.serviceList(),
     setupProblems: run.setupProblems,
@@ -62,6 +66,7 @@ export function mergedFacts(metadata: Record<string, unknown>): GateFacts {
     startedAt: records.map((record) => record.startedAt).sort()[0],
     problems,
     shards: records.map((record) => shardLabel(record.shard)),
+    blockedWrites: records.flatMap((record) => record.productionWrites ?? []),
   };
 }
 

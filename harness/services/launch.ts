@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ServiceConfig } from '../config/types.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
+import { environmentForServices } from '../core/worker-environment.ts';
 import { procAvailable } from './process-table.ts';
 import { newRunIdentity, RUN_ID_VAR, RUN_OWNER_VAR, SERVICE_TAG_VAR, type RunIdentity } from './run-identity.ts';
 import { ServiceLog } from './service-log.ts';
@@ -65,7 +66,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
       detached: true, // own process group: the whole tree can be signalled, and Ctrl+C in the terminal does not reach it first
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: service.cwd,
-      env: { ...process.env, ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
+      env: { ...environmentForServices(), ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
     });
     // Spawning failed at run time (EAGAIN, no shell, no such cwd): Node says why on 'error', and there is no pid.
     if (subprocess.pid === undefined) throw ((await once(subprocess, 'error')) as [Error])[0];
