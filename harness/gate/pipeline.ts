@@ -64,7 +64,7 @@ async function begin(run: GateRun): Promise<GateStart> {
     run: run.identity,
     onRecord: (record) => run.record(record),
   });
-  const channel = await openBootChannel(boot.outcome, () => run.serviceList());
+  const channel = await openBootChannel(boot.outcome, () => run.serviceList(), () => run.productionWrites);
   publishBootChannel(channel.url);
 
   return {

@@ -2,9 +2,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import path from 'node:path';
 import tls from 'node:tls';
 import type { LaunchOptions } from '@playwright/test';
 import { acceptingKeys } from './browser-trust.ts';
+import { PACKAGE_ROOT } from '../core/project-root.ts';
 
 /**
  * How the clients of a run reach production through the read-only proxy (./read-only-proxy.ts). The runner starts
@@ -130,8 +132,9 @@ export function routeWorkerThroughProxy(proxy: PublishedProxy, env: NodeJS.Proce
   holder[ROUTED] = true;
   const server = proxyServer(proxy, env);
   const port = Number(new URL(server).port);
-  // require, not import(): the config loads synchronously, and a project may load the harness through a require hook.
-  const { ProxyAgent, setGlobalDispatcher } = createRequire(import.meta.url)('undici') as typeof import('undici');
+  // require, not import(): the config loads synchronously, and a project may load the harness through a require
+  // hook (as CommonJS, without import.meta): undici is found from preflight's own package.
+  const { ProxyAgent, setGlobalDispatcher } = createRequire(path.join(PACKAGE_ROOT, 'package.json'))('undici') as typeof import('undici');
   setGlobalDispatcher(new ProxyAgent(server));
   // The runner's own loopback channel (the boot outcome) is not traffic of the specs.
   const channel = env.PREFLIGHT_BOOT_CHANNEL ? new URL(env.PREFLIGHT_BOOT_CHANNEL) : undefined;

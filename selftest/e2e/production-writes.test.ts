@@ -44,7 +44,8 @@ describe('production writes', () => {
   before(async () => {
     const ca = await createTestCa();
     caCert = ca.caCert;
-    [prod, redirector] = await Promise.all([startProductionStandIn({ certificate: await ca.issue('prod', { hosts: ['localhost', '127.0.0.1'] }) }), startRedirector()]);
+    redirector = await startRedirector();
+    prod = await startProductionStandIn({ certificate: await ca.issue('prod', { hosts: ['localhost', '127.0.0.1'] }) });
   });
   after(async () => {
     await Promise.all([prod?.stop(), redirector?.close()]);
@@ -56,7 +57,7 @@ describe('production writes', () => {
     fs.copyFileSync(PLAIN_ATTACKS, path.join(root, 'tests', 'plain-attacks.spec.ts'));
     const gate = await gateEnvironment({ NODE_EXTRA_CA_CERTS: caCert, PREFLIGHT_PRODUCTION_URL: prod.url, PREFLIGHT_PRODUCTION_API_URL: prod.apiUrl, SELFTEST_REDIRECTOR: redirector.url });
     const started = Date.now();
-    const result = await execa('npx', ['playwright', 'test', '--project=production', 'attacks.spec.ts', 'plain-attacks.spec.ts'], { cwd: root, env: gate.env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 300_000 });
+    const result = await execa('npx', ['playwright', 'test', '--project=production', 'attacks.spec.ts', 'plain-attacks.spec.ts'], { cwd: root, env: gate.env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 600_000 });
     const run = gateRunResult(result, { ...gate, started });
     if (process.env.SELFTEST_DUMP) fs.writeFileSync(process.env.SELFTEST_DUMP, run.output);
 
