@@ -133,6 +133,60 @@ describe('preflight init', () => {
     assert.deepEqual(files.map((file) => read(dir, file)), before);
   });
 
+  it('a real layout (PM2 dev and prod files, compose with postgres:15, Prisma, v1 copies, its own Playwright suite): a gate that can run it', async () => {
+    const dir = await copyLayout('outreach-app');
+    const appConfig = read(dir, 'playwright.config.ts');
+    const init = await preflight(dir, 'init');
+    // The dev commands of ecosystem.dev.config.js, not `npm run start` (dist/ not built) nor `npm run build && npm run start`.
+    assert.match(init.all!, /backend \(backend\): node --import tsx \.\/src\/server\.ts in backend\/, http:\/\/127\.0\.0\.1:3001 {2}\[ecosystem\.dev\.config\.js app "outreach-backend-dev"\]/);
+    assert.match(init.all!, /frontend \(frontend\): node node_modules\/next\/dist\/bin\/next dev --port 3000 in frontend\/, http:\/\/127\.0\.0\.1:3000 {2}\[ecosystem\.dev\.config\.js app "outreach-frontend-dev"\]/);
+    const config = read(dir, 'preflight.config.ts');
+    assert.doesNotMatch(config, /npm run build|npm run start|dist\/server|v1-/);
+    assert.deepEqual(config.match(/url: '[^']*'/g), ["url: 'tcp://127.0.0.1:5432'", "url: 'http://127.0.0.1:3001'", "url: 'http://127.0.0.1:3000'"]);
+    // The readiness contract where the app mounts it (router.get('/health/production') under app.use('/ops')), liveness beside it.
+    assert.match(init.all!, /readiness \/ops\/health\/production \(the readiness contract\), found at backend\/src\/routes\/ops\.ts:\d+, mounted in backend\/src\/server\.ts:\d+; liveness \/health\/live/);
+    assert.match(config, /readiness: \{ kind: 'contract', path: '\/ops\/health\/production' \},\n\s+liveness: \{ path: '\/health\/live' \}/);
+    // PostgreSQL: from the Prisma schema, the env example and compose's postgres:15; the backend waits for it and gets DATABASE_URL.
+    assert.match(config, /\/\/ preflight: database\n\s+\/\/ {3}PostgreSQL, because of: backend\/prisma\/schema\.prisma \(provider postgresql\), backend\/\.env\.example:\d+ \(DATABASE_URL\), docker-compose\.demo\.yml service postgres \(postgres:15\)/);
+    assert.match(config, /migrations: `npx prisma migrate deploy` in backend\//);
+    assert.match(config, /database: \{\n\s+command: 'docker compose -f docker-compose\.demo\.yml up postgres',\n\s+url: 'tcp:\/\/127\.0\.0\.1:5432'/);
+    const backendBlock = config.split('    backend: {')[1]?.split('\n    },')[0] ?? '';
+    assert.match(backendBlock, /DATABASE_URL: 'postgresql:\/\/postgres:password@127\.0\.0\.1:5432\/outreach'/);
+    assert.match(backendBlock, /dependsOn: \['database'\]/);
+    // The PM2 app's environment, without what looks like a secret.
+    assert.match(backendBlock, /PORT: '3001',/);
+    assert.doesNotMatch(config, /dev-diagnostics-only/);
+    assert.match(backendBlock, /not copied from its PM2 app \(secrets stay in your env files\): ADMIN_DIAGNOSTICS_TOKEN/);
+    // The v1 copies run on the same ports: found, left out.
+    assert.match(init.all!, /Found, not declared[^\n]*\n(?: {2}- [^\n]*\n)*? {2}- v1-backend\/: found, not declared[^\n]*\n {2}- v1-frontend\/: found, not declared/);
+    // The real drift: the page and start-all.ps1 call the backend on 3003; it listens on 3001.
+    assert.equal(init.exitCode, 1, init.all);
+    assert.match(init.all!, /The repository disagrees with itself:\n {2}- backend port: ecosystem\.dev\.config\.js app "outreach-backend-dev" says 3001, scripts\/start-all\.ps1:\d+ says 3003, scripts\/start-all\.ps1:\d+ says 3003, frontend\/app\/health\/page\.tsx:2 says 3003\n/);
+    // What is not read: tests (the app's own suite), archives, the v1 copies.
+    assert.doesNotMatch(init.all!, /quick-exit|3002|v1-backend\/server\.js/);
+    assert.match(init.all!, /not read: node_modules, [^\n]*tests and fixtures[^\n]*archives[^\n]*, v1-backend\/, v1-frontend\//);
+    // The history's hundred-odd statements of port 3001: one line, not hundreds.
+    assert.match(init.all!, /\n {2}- 1\d\d port statement\(s\) in 13 Markdown file\(s\) not checked; list the ones to check in drift\.rules\.ts docs/);
+    assert.doesNotMatch(init.all!, /names port 3001, but not which service/);
+    assert.ok(init.all!.split('\n').length < 70, `a short summary, got ${init.all!.split('\n').length} lines`);
+    // The app's suite keeps `npx playwright test`; the gate has its own config and script, and init says how to run it.
+    assert.equal(read(dir, 'playwright.config.ts'), appConfig);
+    assert.match(read(dir, 'playwright.preflight.config.ts'), /gatePlaywrightConfig\(\)/);
+    assert.equal(JSON.parse(read(dir, 'package.json')).scripts.gate, 'playwright test -c playwright.preflight.config.ts');
+    assert.match(init.all!, /run the gate: npm run gate {3}\(= npx playwright test -c playwright\.preflight\.config\.ts\)/);
+    assert.match(init.all!, /the env the app needs: copy backend\/\.env\.example to backend\/\.env [^\n]*; the gate sets DATABASE_URL itself/);
+
+    // `npx preflight drift` on the generated rules reports the same drift (warnings: URLs in source decide no port).
+    const drift = await preflight(dir, 'drift');
+    assert.equal(drift.exitCode, 1, drift.all);
+    assert.match(drift.all!, /scripts\/start-all\.ps1:\d+\s+3003\s+DIFFERS: ecosystem\.dev\.config\.js:\d+ says 3001/);
+    assert.match(drift.all!, /frontend\/app\/health\/page\.tsx:2\s+3003\s+DIFFERS: ecosystem\.dev\.config\.js:\d+ says 3001/);
+    assert.match(drift.all!, /drift: 0 critical, 3 warning\(s\)/);
+    const fixed = await preflight(dir, 'drift', '--fix', '--write');
+    assert.match(read(dir, 'frontend/app/health/page.tsx'), /const API_URL = 'http:\/\/localhost:3001';/, fixed.all);
+    assert.equal((await preflight(dir, 'drift')).exitCode, 0);
+  });
+
   it('says what to do where there is nothing to gate (exit 3), and on a folder that does not exist', async () => {
     const empty = await mkdtemp(path.join(tmpdir(), 'preflight-init-empty-'));
     copies.push(empty);
