@@ -1,7 +1,7 @@
 // Ports stated in running text: URLs with a port hard-coded in source files and scripts (statements, checked as
 // warnings), and Markdown (counted, unless the drift rules list the file in `docs`).
 import path from 'node:path';
-import { mentionSource, portMentions } from '../../drift/port-mentions.ts';
+import { mentionSource, nameOnLine, portMentions } from '../../drift/port-mentions.ts';
 import { serviceByOwnPort, serviceByPath, serviceNamed } from './naming.ts';
 import { readText, rel, SKIPPED_FOR_A_PERSON, walkFiles } from './repo-files.ts';
 import type { DetectedService, PortStatement } from './statements.ts';
@@ -66,9 +66,11 @@ export function markdownStatements(root: string, services: DetectedService[], st
       for (const mention of portMentions(line, { prose: true })) {
         inFile++;
         if (!checked) continue;
-        const service = serviceNamed(line, services) ?? (services.length === 1 ? services[0] : undefined);
+        // As drift reads a listed doc (harness/drift/docs-rules.ts): the service's name on the line, or the only service.
+        const named = nameOnLine(line, services.map((service) => service.name)) ?? (services.length === 1 ? services[0]!.name : undefined);
+        const service = services.find((candidate) => candidate.name === named);
         if (!service) {
-          notDetected.push(`${file}:${index + 1} names port ${mention.port}, but not which service`);
+          notDetected.push(`${file}:${index + 1} names port ${mention.port}, but not which service (drift does not check it: name the service on the line)`);
           continue;
         }
         statements.push({ service: service.name, port: mention.port, host: mention.host, where: `${file}:${index + 1}`, source: mentionSource(file, line, mention), own: false, kind: 'doc' });
