@@ -54,6 +54,8 @@ export interface DatabaseDeclaration {
   dependentEnv: Record<string, string>;
   /** What the user does next about it. */
   next: string[];
+  /** Names preflight.config.ts imports from 'preflight/config' for it, besides defineGate. */
+  imports: string[];
 }
 
 /**
@@ -85,7 +87,7 @@ export function renderDatabaseService(database: DetectedDatabase): DatabaseDecla
     database.compose ? `the database runs with Docker: \`docker compose -f ${database.compose.file} up ${database.compose.service}\` (the gate starts and stops it)` : `the database has no command yet: set services.${database.name}.command in preflight.config.ts`,
     ...(database.migration ? [`its tables: \`${database.migration.command}\`${database.migration.cwd ? ` in ${database.migration.cwd}/` : ''} with ${database.urlVariable}=${url}`] : []),
   ];
-  return { name: database.name, block, dependentEnv: { [database.urlVariable]: url }, next };
+  return { name: database.name, block, dependentEnv: { [database.urlVariable]: url }, next, imports: [] };
 }
 
 const q = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -130,7 +132,7 @@ export function renderGateConfig(services: PlannedService[], database?: Database
   return [
     `// The gate: which services to start and how to know each really serves. Written by \`npx preflight init\`;`,
     `// edit freely (drift.rules.ts ties these URLs to every other place that states them).`,
-    `import { defineGate } from 'preflight/config';`,
+    `import { ${['defineGate', ...(database?.imports ?? [])].join(', ')} } from 'preflight/config';`,
     ``,
     `export default defineGate({`,
     `  specs: ${q(SPEC_DIR)},`,
