@@ -47,6 +47,7 @@ function readiness(service: PlannedService): string {
 
 export function renderGateConfig(services: PlannedService[]): string {
   const backends = services.filter((service) => service.kind === 'backend').map((service) => q(service.name));
+  const browser = services.find((service) => service.kind === 'frontend');
   const blocks = services.map((service) => {
     const lines = [
       `    // ${service.commandFrom}`,
@@ -57,6 +58,7 @@ export function renderGateConfig(services: PlannedService[]): string {
       `      readiness: ${readiness(service)},`,
       // A frontend calls its backend: it starts at once, and is judged ready only once the backend is (docs/gate-config.md).
       ...(service.kind === 'frontend' && backends.length ? [`      readyAfter: [${backends.join(', ')}], // starts at once; ready only once the backend is`] : []),
+      ...(service === browser ? [`      browser: true, // the specs' baseURL: page.goto('/') opens it`] : []),
       `      timeoutMs: 120_000,`,
       `    },`,
     ];
