@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa, type ResultPromise } from 'execa';
 import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
+import { installPackedInto } from '../support/packed-install.ts';
 import { freePort } from '../support/ports.ts';
 import { explain, GATE_MARK_VAR, gateRunResult, type GateRun } from '../support/run-gate.ts';
 
@@ -59,14 +58,7 @@ const servicesByName = (run: GateRun) => Object.fromEntries((run.verdict?.servic
 
 describe('any app: a kiosk with its own names and layout, preflight installed from its tarball', { timeout: 15 * 60_000 }, () => {
   before(async () => {
-    workDir = await mkdtemp(path.join(tmpdir(), 'preflight-kiosk-'));
-    const packed = await execa('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: repoRoot, reject: false, all: true });
-    assert.equal(packed.exitCode, 0, `npm pack failed:\n${packed.all}`);
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }];
-    appDir = path.join(workDir, 'kiosk');
-    fs.cpSync(fixtureApp, appDir, { recursive: true });
-    const installed = await execa('npm', ['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', path.join(workDir, filename)], { cwd: appDir, reject: false, all: true });
-    assert.equal(installed.exitCode, 0, `npm install of the tarball failed:\n${installed.all}`);
+    ({ workDir, appDir } = await installPackedInto(fixtureApp));
   });
 
   after(() => {
