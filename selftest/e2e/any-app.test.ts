@@ -114,6 +114,16 @@ describe('any app: a kiosk with its own names and layout, preflight installed fr
     assert.deepEqual(run.verdict?.services, []);
   });
 
+  it('a Playwright configuration with no preflight.config.ts beside or above it: exit 3 saying where it looked, not the demo', async () => {
+    fs.mkdirSync(path.join(appDir, 'bare'), { recursive: true });
+    fs.copyFileSync(path.join(appDir, 'e2e', 'playwright.config.ts'), path.join(appDir, 'bare', 'playwright.config.ts'));
+    const result = await execa('npx', ['playwright', 'test', '-c', 'bare/playwright.config.ts'], { cwd: appDir, env: userEnvironment(), extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 120_000 });
+    assert.equal(result.exitCode, 3, result.all);
+    assert.match(result.all ?? '', /no gate configuration file: no preflight\.config\.ts in .*kiosk[\\/]bare or the folders above it .*fix: run npx preflight init there/);
+    assert.match(result.all ?? '', /nothing was started/);
+    assert.doesNotMatch(result.all ?? '', /demo-app/);
+  });
+
   it('`npx preflight drift` finds the gate with --config or from its folder: no rules, nothing to check, exit 0', async () => {
     for (const [cwd, args] of [[appDir, ['--config', 'e2e/preflight.config.ts']], [path.join(appDir, 'e2e', 'specs'), []]] as const) {
       const drift = await execa('npx', ['preflight', 'drift', ...args], { cwd, env: userEnvironment(), extendEnv: false, reject: false, all: true });
