@@ -59,8 +59,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<number> {
     const families = await probeAddressFamilies(target.url, { resolver });
     const finding = diagnoseFamilies(families, { name: target.name, variable: target.variable });
     if (finding.level === 'silent') {
-      // Local services are started by the gate itself, so nothing answering there is expected unless they are to be reused.
-      const level: Level = target.startedByGate && !config.reuseExisting ? 'ok' : 'problem';
+      // Local services are started by the gate itself (a reusable one too, when nothing serves there): nothing answering is expected.
+      const level: Level = target.startedByGate ? 'ok' : 'problem';
       report(level, `${finding.text}${level === 'ok' ? ' (not running; `npx playwright test` starts it)' : ''}`);
     } else {
       report(finding.level, finding.text);

@@ -5,6 +5,7 @@ import { checkDrift, driftExitCode, type DriftLocation } from '../drift/check-dr
 import { formatDriftTable } from '../drift/drift-table.ts';
 import { formatFixPlan, planFixes, writeFixPlan } from '../drift/fix-plan.ts';
 import { DriftRulesError } from '../drift/load-rules.ts';
+import { driftNotChecked } from '../drift/gate-drift.ts';
 
 export const summary = 'compare every file that states the same fact (ports, hosts, tunnel invariants)';
 
@@ -12,7 +13,7 @@ const USAGE = `usage: npx preflight drift [--strict] [--fix [--write]] [--rules 
   --strict        warnings exit 2 (also PREFLIGHT_STRICT=true)
   --fix           show the change that brings each drifted value back to its rule's source of truth
   --write         with --fix: apply those changes (formatting and comments are kept)
-  --rules <file>  the rules file (default PREFLIGHT_DRIFT_RULES, else drift.rules.ts)
+  --rules <file>  the rules file (default PREFLIGHT_DRIFT_RULES, else driftRules of preflight.config.ts, else its drift.rules.ts)
   --root <dir>    the directory the rules' file paths are relative to (default PREFLIGHT_DRIFT_ROOT, else the rules file's)
 exit codes: 0 no drift, 1 warnings, 2 warnings in strict mode, 3 critical drift`;
 
@@ -47,6 +48,12 @@ export async function run(args: string[]): Promise<number> {
   if (!loaded.ok) {
     console.error(describeConfigProblems(loaded.problems, 'the configuration is invalid; no drift was checked.'));
     return 3;
+  }
+  // No rules file and none named: nothing to compare, which is no drift (docs/drift.md says how to write rules).
+  const unchecked = options.rules ? undefined : driftNotChecked(loaded.config);
+  if (unchecked) {
+    console.log(`preflight drift: ${unchecked}`);
+    return 0;
   }
   const rulesFile = options.rules ? path.resolve(options.rules) : loaded.config.drift.rulesFile;
   const location: DriftLocation = {

@@ -14,6 +14,8 @@ export interface ResolveOptions {
   overrides: Map<string, ServiceOverride>;
   healthPath: string;
   defaultTimeoutMs: number;
+  /** PREFLIGHT_REUSE_EXISTING when set: over every service's reuseExisting. */
+  reuseExisting?: boolean;
   defaultStop: { signal: NodeJS.Signals; graceMs: number };
   /** Problems found here are added, so that every problem is reported at once. */
   problems: string[];
@@ -38,6 +40,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       command: setting('CMD', override.command !== undefined, 'command'),
       url: setting('URL', override.url !== undefined, 'url'),
       timeout: setting('TIMEOUT_MS', override.timeoutMs !== undefined, declared.timeoutMs !== undefined ? 'timeoutMs' : undefined, 'PREFLIGHT_READY_TIMEOUT_MS'),
+      reuse: options.reuseExisting !== undefined ? 'PREFLIGHT_REUSE_EXISTING' : options.fromFile ? `${field(name, 'reuseExisting')}, or PREFLIGHT_REUSE_EXISTING` : 'PREFLIGHT_REUSE_EXISTING',
     };
     const urlText = override.url ?? declared.url;
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
@@ -46,6 +49,10 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
     const url = urlText === undefined ? undefined : new URL(urlText);
     if (url && needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
       options.problems.push(`${setBy.url}: expected an http:// or https:// URL (its ${declared.liveness && readinessDeclared.kind !== 'contract' && readinessDeclared.kind !== 'http' ? 'liveness' : `${readinessDeclared.kind} readiness`} is probed over HTTP), got ${JSON.stringify(urlText)}`);
+      continue;
+    }
+    if (url && declared.browser && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      options.problems.push(`${setBy.url}: expected an http:// or https:// URL (${field(name, 'browser')} makes it the specs' baseURL), got ${JSON.stringify(urlText)}`);
       continue;
     }
     if (url && portOfUrl(url) === undefined) {
@@ -90,6 +97,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       timeoutMs: override.timeoutMs ?? declared.timeoutMs ?? options.defaultTimeoutMs,
       stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
       probeHeaders: declared.probe?.headers ?? {},
+      reuseExisting: options.reuseExisting ?? declared.reuseExisting ?? false,
       setBy,
     });
   }

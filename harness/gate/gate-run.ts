@@ -23,6 +23,8 @@ export class GateRun {
   readonly setupProblems: SetupProblem[] = [];
   /** Configuration drift found before boot (harness/drift): critical and warning findings. */
   readonly drift: DriftFinding[] = [];
+  /** Why configuration drift was not checked (no rules file), if it was not: the verdict says so in one line. */
+  driftNotChecked?: string;
   /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
   stoppedEarly?: string;
   /** Whether a spec has begun: from then on Playwright handles a SIGINT as a Ctrl+C during the tests. */

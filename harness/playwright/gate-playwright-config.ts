@@ -62,7 +62,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       [GATE_REPORTER],
     ],
     use: {
-      baseURL: preflight.frontend?.url.origin,
+      // From the gate file (its baseURL, or the service marked browser: true), never from a service's name.
+      baseURL: preflight.baseURL?.href,
       actionTimeout: 5_000,
       navigationTimeout: 15_000,
       trace: 'retain-on-failure',

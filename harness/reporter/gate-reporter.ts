@@ -87,6 +87,7 @@ export default class GateReporter implements Reporter {
         services: run.serviceList(),
         setupProblems: run.setupProblems,
         drift: run.drift,
+        driftNotChecked: run.driftNotChecked,
       }),
     );
   }

@@ -57,7 +57,9 @@ export function renderHtmlVerdict(report: VerdictReport): string {
     findingList('Critical specs not run (partial run)', report.notRun, 'preflight-not-run'),
     findingList('Skipped by the harness for safety', report.safetySkipped, 'preflight-safety-skipped'),
     servicesTable(report),
-    drift.length ? findingList('Configuration drift', drift, 'preflight-drift') : '<p data-testid="preflight-drift" style="margin:8px 0 0">Configuration drift: none found.</p>',
+    drift.length
+      ? findingList('Configuration drift', drift, 'preflight-drift')
+      : `<p data-testid="preflight-drift" style="margin:8px 0 0">${report.driftNotChecked ? escape(report.driftNotChecked.charAt(0).toUpperCase() + report.driftNotChecked.slice(1)) : 'Configuration drift: none found.'}</p>`,
     '</section>',
   ].join('');
 }

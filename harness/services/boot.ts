@@ -1,8 +1,8 @@
-import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
+import { isServed, serviceVariable, type PreflightConfig, type ServedService, type ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
-import { serviceProbe } from '../readiness/service-probe.ts';
+import { probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
@@ -84,7 +84,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // (A service without a URL listens on no port: there is nothing to check.)
     const port = isServed(service) ? portOfUrl(service.url)! : undefined;
     if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
-      const existing = config.reuseExisting ? await serviceProbe(service)(2_000) : undefined;
+      const existing = service.reuseExisting ? await reuseProbe(service)(2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
@@ -221,6 +221,14 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
     version: verdict.body?.version,
     releaseId: verdict.body?.releaseId,
   };
+}
+
+/**
+ * Whether a service that already runs may be reused, judged by its readiness. A service judged by its output was not
+ * started here, so there is no output to read: its port accepting connections is what can be judged.
+ */
+function reuseProbe(service: ServedService): ServiceProbe {
+  return service.readiness.kind === 'log' ? (timeoutMs) => probeTcp(service.url, timeoutMs) : serviceProbe(service);
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);

@@ -27,10 +27,10 @@ async function copyLayout(name: string): Promise<string> {
   return dir;
 }
 
-/** The CLI as a user runs it, in the repository's folder; PREFLIGHT_PROJECT_ROOT stands for "installed there". */
+/** The CLI as a user runs it, in the repository's folder: it reads and writes that folder's files, wherever preflight is. */
 function preflight(dir: string, ...args: string[]) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PREFLIGHT_')));
-  return execa(process.execPath, [path.join(repoRoot, 'bin/preflight.js'), ...args], { cwd: dir, env: { ...env, PREFLIGHT_PROJECT_ROOT: dir }, extendEnv: false, reject: false, all: true });
+  return execa(process.execPath, [path.join(repoRoot, 'bin/preflight.js'), ...args], { cwd: dir, env, extendEnv: false, reject: false, all: true });
 }
 
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');

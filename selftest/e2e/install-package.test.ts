@@ -4,13 +4,12 @@
 // playwright.config.ts. The gate's environment moves the app's services to free ports (PREFLIGHT_<NAME>_URL).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
+import { installPackedInto } from '../support/packed-install.ts';
 import { explain, gateEnvironment, gateRunResult, type GateRun } from '../support/run-gate.ts';
 
 const fixtureApp = path.join(repoRoot, 'selftest/fixtures/adopter-app');
@@ -31,14 +30,7 @@ async function runAppGate(extra: Record<string, string> = {}): Promise<GateRun> 
 
 describe('preflight installed as a dev dependency from its packed tarball', { timeout: 15 * 60_000 }, () => {
   before(async () => {
-    workDir = await mkdtemp(path.join(tmpdir(), 'preflight-install-'));
-    const packed = await execa('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: repoRoot, reject: false, all: true });
-    assert.equal(packed.exitCode, 0, `npm pack failed:\n${packed.all}`);
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }];
-    appDir = path.join(workDir, 'adopter-app');
-    fs.cpSync(fixtureApp, appDir, { recursive: true });
-    const installed = await execa('npm', ['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', path.join(workDir, filename)], { cwd: appDir, reject: false, all: true });
-    assert.equal(installed.exitCode, 0, `npm install of the tarball failed:\n${installed.all}`);
+    ({ workDir, appDir } = await installPackedInto(fixtureApp));
   });
 
   after(() => {

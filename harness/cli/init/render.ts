@@ -109,6 +109,7 @@ function envLines(service: PlannedService): string[] {
 
 export function renderGateConfig(services: PlannedService[], database?: DatabaseDeclaration): string {
   const backends = services.filter((service) => service.kind === 'backend').map((service) => q(service.name));
+  const browser = services.find((service) => service.kind === 'frontend');
   const blocks = services.map((service) => {
     const lines = [
       `    // ${service.commandFrom}`,
@@ -124,6 +125,7 @@ export function renderGateConfig(services: PlannedService[], database?: Database
       ...(service.database ? [`      dependsOn: [${q(service.database.name)}], // it needs its database: it starts once the database accepts connections`] : []),
       // A frontend calls its backend: it starts at once, and is judged ready only once the backend is (docs/gate-config.md).
       ...(service.kind === 'frontend' && backends.length ? [`      readyAfter: [${backends.join(', ')}], // starts at once; ready only once the backend is`] : []),
+      ...(service === browser ? [`      browser: true, // the specs' baseURL: page.goto('/') opens it`] : []),
       `      timeoutMs: 120_000,`,
       `    },`,
     ];
