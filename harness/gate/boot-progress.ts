@@ -45,9 +45,9 @@ export class BootProgress {
     if (record.failure) this.settle(name, `not ready: ${record.failure.summary}`);
     else if (record.reused) this.settle(name, `reused: already serving at ${record.url}`);
     else if (record.readyAt) {
-      const took = record.msToReady === undefined ? '' : ` ${seconds(record.msToReady)} after it started`;
+      const where = [record.url && ` on ${record.url}`, record.msToReady !== undefined && ` ${seconds(record.msToReady)} after it started`].filter(Boolean).join(',');
       const reason = withoutReadyPrefix(record.contractReason ?? 'ready');
-      this.settle(name, `ready${took}${reason === 'ready' ? '' : `: ${reason}`}`);
+      this.settle(name, `ready${where}${reason === 'ready' ? '' : `: ${reason}`}`);
     }
     // Not started, or not waited for, because of another service or the end of the run.
     else if (record.contractReason) this.settle(name, record.contractReason);

@@ -62,18 +62,18 @@ function assertBootTold(text: string, urls: Record<string, string>, firstResult:
 
   const ledgerStarting = find(lines, 'ledger', new RegExp(`^starting on ${urls.ledger}$`), context);
   const ledgerWaiting = find(lines, 'ledger', new RegExp(`^waiting \\d+\\.\\d s for a TCP connection on 127\\.0\\.0\\.1:${port(urls.ledger)}; last probe: connection refused`), context);
-  const ledgerReady = find(lines, 'ledger', new RegExp(`^ready \\d+\\.\\d s after it started: accepts TCP connections on 127\\.0\\.0\\.1:${port(urls.ledger)}$`), context);
+  const ledgerReady = find(lines, 'ledger', new RegExp(`^ready on ${urls.ledger}, \\d+\\.\\d s after it started: accepts TCP connections on 127\\.0\\.0\\.1:${port(urls.ledger)}$`), context);
   assert.ok(ledgerStarting < ledgerWaiting && ledgerWaiting < ledgerReady, context);
 
   const faresQueued = find(lines, 'fares', /^not started yet: it starts once ledger is ready \(dependsOn\)$/, context);
   const faresStarting = find(lines, 'fares', new RegExp(`^starting on ${urls.fares}$`), context);
   const faresWaiting = find(lines, 'fares', new RegExp(`^waiting \\d+\\.\\d s for ${urls.fares}/status/ready; last probe: HTTP 503, down: loading the fare tables$`), context);
-  const faresReady = find(lines, 'fares', /^ready \d+\.\d s after it started$/, context);
+  const faresReady = find(lines, 'fares', new RegExp(`^ready on ${urls.fares}, \\d+\\.\\d s after it started$`), context);
   assert.ok(faresQueued < faresStarting && ledgerReady < faresStarting && faresStarting < faresWaiting && faresWaiting < faresReady, context);
 
   const kioskStarting = find(lines, 'kiosk', new RegExp(`^starting on ${urls.kiosk}$`), context);
   find(lines, 'kiosk', new RegExp(`^waiting \\d+\\.\\d s for ${urls.kiosk}/; it is judged ready only after fares \\(readyAfter\\); last probe: `), context);
-  const kioskReady = find(lines, 'kiosk', /^ready \d+\.\d s after it started: answered HTTP 200$/, context);
+  const kioskReady = find(lines, 'kiosk', new RegExp(`^ready on ${urls.kiosk}, \\d+\\.\\d s after it started: answered HTTP 200$`), context);
   assert.ok(kioskStarting < ledgerReady, 'the kiosk, which depends on nothing, started with the ledger');
   assert.ok(faresReady < kioskReady, context);
 

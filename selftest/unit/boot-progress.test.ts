@@ -8,28 +8,13 @@ import { BootProgress } from '../../harness/gate/boot-progress.ts';
 import { GateRun } from '../../harness/gate/gate-run.ts';
 import { renderHtmlVerdict } from '../../harness/reporter/html-verdict.ts';
 import type { VerdictReport } from '../../harness/reporter/verdict-report.ts';
+import { serviceConfig } from '../support/service-config.ts';
 
 const T0 = Date.parse('2026-11-02T09:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
 function service(name: string, url: string, change: Partial<ServiceConfig> = {}): ServiceConfig {
-  return {
-    name,
-    command: 'node server.js',
-    cwd: '/app',
-    env: {},
-    url: new URL(url),
-    urlText: url,
-    readiness: { kind: 'contract' },
-    healthUrl: new URL('/status/ready', url),
-    dependsOn: [],
-    readyAfter: [],
-    timeoutMs: 30_000,
-    stop: { signal: 'SIGTERM', graceMs: 5_000 },
-    probeHeaders: {},
-    setBy: { command: 'c', url: 'u', timeout: 't' },
-    ...change,
-  } as ServiceConfig;
+  return serviceConfig(name, 'node server.js', { url: new URL(url), urlText: url, healthUrl: new URL('/status/ready', url), ...change });
 }
 
 function progressOn() {
@@ -59,7 +44,7 @@ describe('the boot on the console', () => {
     progress.stop();
     assert.deepEqual(printed, [
       '[preflight +0.0s] ledger: starting on tcp://127.0.0.1:7401\n',
-      '[preflight +1.2s] ledger: ready 1.2 s after it started: accepts TCP connections on 127.0.0.1:7401\n',
+      '[preflight +1.2s] ledger: ready on tcp://127.0.0.1:7401, 1.2 s after it started: accepts TCP connections on 127.0.0.1:7401\n',
     ]);
   });
 
