@@ -33,7 +33,8 @@ function servicesTable(report: VerdictReport): string {
   const rows = report.services
     .map((s) => {
       const ready = s.msToReady !== undefined ? `${s.msToReady} ms` : s.failure ? `not ready: ${escape(s.failure)}` : '-';
-      const contract = s.contract ? `${s.contract}${s.contractReason && s.contractReason !== s.contract ? `: ${s.contractReason}` : ''}` : '-';
+      // The reason names the state itself ("ready: accepts TCP connections", "down: ..."): printed once.
+      const contract = s.contractReason ?? s.contract ?? '-';
       return `<tr><td ${cell}>${escape(s.name)}</td><td ${cell}>${escape(s.url ?? '-')}</td><td ${cell}>${ready}</td><td ${cell}>${escape(contract)}</td><td ${cell}>${escape(duringTheRun(s))}</td></tr>`;
     })
     .join('');

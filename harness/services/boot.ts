@@ -2,6 +2,7 @@ import { isServed, serviceVariable, type PreflightConfig, type ServedService, ty
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
+import type { ProbeOutcome } from '../readiness/probe.ts';
 import { probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
@@ -33,6 +34,8 @@ export interface BootOptions {
   run?: RunIdentity;
   /** Called with each record as it changes, so the run state stays current. */
   onRecord?(record: ServiceRecord): void;
+  /** Called with each readiness probe's outcome while a service is awaited (the console's progress lines). */
+  onProbe?(service: string, outcome: ProbeOutcome): void;
 }
 
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
@@ -121,8 +124,13 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     const after = service.readyAfter.length ? allReady(service.readyAfter.map((name) => readiness.get(name)!.promise)) : undefined;
     let afterReady = !after;
     void after?.then((ready) => (afterReady = ready));
+    const probe = serviceProbe(service, () => handle.log.tail(200));
     const outcome = await waitUntilReady({
-      probe: serviceProbe(service, () => handle.log.tail(200)),
+      probe: async (timeoutMs) => {
+        const answer = await probe(timeoutMs);
+        options.onProbe?.(service.name, answer);
+        return answer;
+      },
       failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
       timeoutMs: service.timeoutMs,
       hopeless: () => watcherGaveUp(handle),

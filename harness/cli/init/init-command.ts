@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../../core/project-root.ts';
+import type { CommandLine, CommandSpec } from '../command-line.ts';
 import { detect } from './detect.ts';
 import { addScript, planGate, type GatePlan } from './gate-command.ts';
 import { planServices, renderCriticalSpec, renderDatabaseService, renderDriftRules, renderGateConfig, renderPlaywrightConfig, renderVsCodeTasks, renderWorkflow, SPEC_DIR, type DatabaseDeclaration, type PlannedService } from './render.ts';
@@ -10,29 +10,23 @@ import { readJson } from './repo-files.ts';
 /** Places listed per service; drift.rules.ts has them all. */
 const SHOWN_PLACES = 8;
 
-export const summary = 'set preflight up in an existing repository: gate config, a first critical spec, drift rules, CI, VS Code tasks';
-
-const USAGE = `usage: npx preflight init [--root <dir>] [--dry-run]
-  --root <dir>  the repository to set up (default: the current directory)
-  --dry-run     show what would be written, write nothing
-It never overwrites a file; the one edit it makes is a "gate" script added to package.json. Beside your own
-playwright.config.ts it writes the gate's own config (playwright.preflight.config.ts). exit codes: 0 written, 1
-written but the repository states a port differently in different places (drift will say where), 3 nothing found to
-gate or bad arguments`;
+export const command: CommandSpec = {
+  name: 'init',
+  summary: 'Set preflight up in an existing repository: gate config, a first critical spec, drift rules, CI, VS Code tasks.',
+  options: {
+    root: { type: 'string', value: '<dir>', description: 'the repository to set up (default: the current directory)' },
+    'dry-run': { type: 'boolean', description: 'show what would be written, write nothing' },
+  },
+  notes: [
+    'It never overwrites a file; the one edit it makes is a "gate" script added to package.json. Beside your own',
+    "playwright.config.ts it writes the gate's own config (playwright.preflight.config.ts).",
+  ],
+  exitCodes: '0 written, 1 written but the repository states a port differently in different places (drift says where), 3 nothing found to gate',
+};
 
 /** `npx preflight init`: detect, then write each file only where none exists. */
-export async function run(args: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseArgs({ args, options: { root: { type: 'string' }, 'dry-run': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
-  } catch (error) {
-    console.error(`preflight init: ${(error as Error).message}\n${USAGE}`);
-    return 3;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
+export async function run({ values }: CommandLine): Promise<number> {
+  const options = values as { root?: string; 'dry-run'?: boolean };
   const root = path.resolve(options.root ?? '.');
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     console.error(`preflight init: ${root} is not a directory.\n  fix: run it in your repository, or pass --root <your repository>.`);
