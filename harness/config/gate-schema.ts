@@ -14,7 +14,8 @@ export const readinessSchema = z.discriminatedUnion(
   [
     // The readiness contract of docs/design.md at `path` (default PREFLIGHT_HEALTH_PATH, /ops/health/production).
     z.strictObject({ kind: z.literal('contract'), path: path.optional() }),
-    // Plain HTTP: a GET of `path` answered with `status` (default 200; a number, or { min, max }).
+    // Plain HTTP: a GET of `path` answered with `status` (a number, or { min, max }); without one, what Playwright's
+    // webServer accepts: 200-403, redirects followed.
     z.strictObject({
       kind: z.literal('http'),
       path: path.optional(),

@@ -21,6 +21,9 @@ export interface ResolveOptions {
 
 const LIVENESS_INTERVAL_MS = 1_000;
 
+/** The statuses Playwright's webServer counts as ready (isURLAvailable in playwright-core: 200 up to 404). */
+const WEBSERVER_STATUS = { min: 200, max: 403 };
+
 /** The declared services, with the environment's overrides, their files read and their URLs made whole. */
 export function resolveServices(gate: GateFile, options: ResolveOptions): ServiceConfig[] {
   const baseDir = path.dirname(options.file);
@@ -102,8 +105,11 @@ function resolveReadiness(declared: NonNullable<GateFile['services'][string]['re
     case 'contract':
       return { kind: 'contract' };
     case 'http': {
-      const status = declared.status ?? 200;
-      return { kind: 'http', status: typeof status === 'number' ? { min: status, max: status } : status };
+      // Without a status, what Playwright's webServer accepts: 200-403, redirects followed. A status narrows it; one
+      // that names a redirect (301, 300-399) is judged as answered.
+      const status = declared.status === undefined ? WEBSERVER_STATUS : typeof declared.status === 'number' ? { min: declared.status, max: declared.status } : declared.status;
+      const namesRedirect = declared.status !== undefined && status.min <= 399 && status.max >= 300;
+      return { kind: 'http', status, followRedirects: !namesRedirect };
     }
     case 'tcp':
       return { kind: 'tcp' };

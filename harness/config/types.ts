@@ -10,7 +10,8 @@ export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD
 /** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
 export type Readiness =
   | { kind: 'contract' }
-  | { kind: 'http'; status: { min: number; max: number } }
+  /** `followRedirects`: as webServer does, unless the accepted statuses name a redirect (docs/gate-config.md). */
+  | { kind: 'http'; status: { min: number; max: number }; followRedirects: boolean }
   | { kind: 'tcp' }
   | { kind: 'log'; pattern: RegExp };
 

@@ -5,6 +5,9 @@ import type { ReadinessVerdict } from './contract.ts';
 import { interpretReadiness } from './contract.ts';
 import { probeHttp, type ProbeOutcome } from './probe.ts';
 
+/** Redirects plain http readiness follows, like a browser's limit, lower: a loop ends the probe, not the boot. */
+const MAX_REDIRECTS = 10;
+
 /** One readiness probe of a service, by its readiness kind. `output` gives its recent output lines (log readiness). */
 export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
 
@@ -17,7 +20,14 @@ export function serviceProbe(service: ServiceConfig, output: () => string[] = ()
     case 'contract':
       return (timeoutMs) => probeHttp(healthUrl, interpretReadiness, { timeoutMs, headers });
     case 'http':
-      return (timeoutMs) => probeHttp(healthUrl, (status) => interpretStatus(status, readiness.status), { timeoutMs, headers });
+      return (timeoutMs) =>
+        probeHttp(healthUrl, (status) => interpretStatus(status, readiness.status), {
+          timeoutMs,
+          headers,
+          accept: '*/*',
+          redirects: readiness.followRedirects ? MAX_REDIRECTS : 0,
+          indexFallback: readiness.followRedirects,
+        });
     case 'tcp':
       return (timeoutMs) => probeTcp(url, timeoutMs);
     case 'log': {

@@ -25,7 +25,7 @@ describe('the gate configuration file', () => {
     assert.deepEqual(byName.backend!.dependsOn, ['database']);
     assert.equal(byName.backend!.liveness?.url.href, 'http://127.0.0.1:3001/health/live');
     assert.deepEqual(byName.database!.readiness, { kind: 'tcp' });
-    assert.deepEqual(byName.frontend!.readiness, { kind: 'http', status: { min: 200, max: 200 } });
+    assert.deepEqual(byName.frontend!.readiness, { kind: 'http', status: { min: 200, max: 200 }, followRedirects: true });
     assert.equal(byName.frontend!.cwd, path.resolve(configs), 'cwd defaults to the config file\'s folder');
     assert.equal(result.config.specsDir, path.resolve('selftest/fixtures/shop/specs'));
     assert.equal(result.config.drift.rulesFile, path.resolve('selftest/fixtures/shop/drift.rules.ts'));
