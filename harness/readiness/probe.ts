@@ -39,7 +39,8 @@ export async function probeHttp(
   interpret: (status: number, body: string, contentType: string, location?: string) => ReadinessVerdict,
   options: ProbeOptions = {},
 ): Promise<ProbeOutcome> {
-  const timeoutMs = options.timeoutMs ?? 2_000;
+  // Whole milliseconds: the time left before a deadline is fractional, and AbortSignal.timeout takes only integers.
+  const timeoutMs = Math.ceil(options.timeoutMs ?? 2_000);
   const started = performance.now();
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
   const { request, Agent } = await loadUndici();
