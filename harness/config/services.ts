@@ -31,16 +31,15 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
   const services: ServiceConfig[] = [];
   for (const [name, declared] of Object.entries(gate.services)) {
     const override = options.overrides.get(name) ?? {};
-    // Where a setting came from, for diagnoses: the variable that overrode it, or the field (or default) and that variable.
-    const setting = (variable: 'CMD' | 'URL' | 'TIMEOUT_MS', overridden: boolean, fromField: string | undefined, otherwise?: string) => {
+    // Where a setting came from, for diagnoses: the variable that overrode it, or the field and that variable.
+    const setting = (variable: 'CMD' | 'URL', overridden: boolean, fromField: string) => {
       const named = serviceVariable({ name }, variable);
-      const from = overridden ? undefined : options.fromFile && fromField ? field(name, fromField) : otherwise;
-      return from ? `${from}, or ${named}` : named;
+      return !overridden && options.fromFile ? `${field(name, fromField)}, or ${named}` : named;
     };
     const setBy = {
       command: setting('CMD', override.command !== undefined, 'command'),
       url: setting('URL', override.url !== undefined, 'url'),
-      timeout: setting('TIMEOUT_MS', override.timeoutMs !== undefined, declared.timeoutMs !== undefined ? 'timeoutMs' : undefined, 'PREFLIGHT_READY_TIMEOUT_MS'),
+      timeout: timeoutSetBy(name, { overridden: override.timeoutMs !== undefined, declared: declared.timeoutMs !== undefined, field: options.fromFile ? field(name, 'timeoutMs') : undefined }),
     };
     const urlText = override.url ?? declared.url;
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
@@ -98,6 +97,17 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
   }
   checkDistinctAddresses(services, options.problems);
   return services;
+}
+
+/**
+ * Where a service's time to ready was set, naming every way to change it: the gate file's field and the service's own
+ * variable, and PREFLIGHT_READY_TIMEOUT_MS when that default is what applies.
+ */
+function timeoutSetBy(name: string, from: { overridden: boolean; declared: boolean; field?: string }): string {
+  const variable = serviceVariable({ name }, 'TIMEOUT_MS');
+  if (from.overridden) return from.field ? `${variable}, over ${from.field}` : variable;
+  if (from.declared && from.field) return `${from.field}, or ${variable}`;
+  return `PREFLIGHT_READY_TIMEOUT_MS, the default; for ${name} alone ${from.field ? `${from.field}, or ` : ''}${variable}`;
 }
 
 function resolveReadiness(declared: NonNullable<GateFile['services'][string]['readiness']>): Readiness {

@@ -60,8 +60,8 @@ export function diagnoseNotReady(
       } else {
         summary = `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
         cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
-          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready (${service.setBy.timeout}).`
-          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready (${service.setBy.timeout}).`;
+          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready.`
+          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready.`;
       }
       break;
     }
@@ -70,8 +70,14 @@ export function diagnoseNotReady(
       cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
       break;
   }
-  const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
+  const deadline = outcome.reason === 'timeout' && !outcome.early ? timeToReady(service, outcome.timeoutMs) : undefined;
+  const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), deadline, cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** The line every timeout carries: how long it waited, and every setting that sets it (services.ts, timeoutSetBy). */
+export function timeToReady(service: ServiceConfig, timeoutMs: number): string {
+  return `  time to ready: ${(timeoutMs / 1000).toFixed(1)} s, set by ${service.setBy.timeout}`;
 }
 
 /** What "ready" means for this service, as a person reads it. */

@@ -36,10 +36,14 @@ describe('the gate configuration file', () => {
     assert.ok(given.ok, problemsOf(given).join('\n'));
     const byName = Object.fromEntries(given.config.services.map((service) => [service.name, service]));
     assert.equal(byName.backend!.timeoutMs, 90_000, 'over the file\'s timeoutMs: 30_000');
-    assert.equal(byName.backend!.setBy.timeout, 'PREFLIGHT_BACKEND_TIMEOUT_MS');
+    // Every way to set it is named: the file's field and the service's variable, and the default when it applies.
+    assert.equal(byName.backend!.setBy.timeout, `PREFLIGHT_BACKEND_TIMEOUT_MS, over ${configs}/shop.config.ts services.backend.timeoutMs`);
     assert.equal(byName.frontend!.timeoutMs, 5_000, 'no timeoutMs in the file: PREFLIGHT_READY_TIMEOUT_MS');
-    assert.equal(byName.frontend!.setBy.timeout, 'PREFLIGHT_READY_TIMEOUT_MS, or PREFLIGHT_FRONTEND_TIMEOUT_MS');
-    assert.match(byName.database!.setBy.timeout, /PREFLIGHT_READY_TIMEOUT_MS, or PREFLIGHT_DATABASE_TIMEOUT_MS/);
+    assert.equal(byName.frontend!.setBy.timeout, `PREFLIGHT_READY_TIMEOUT_MS, the default; for frontend alone ${configs}/shop.config.ts services.frontend.timeoutMs, or PREFLIGHT_FRONTEND_TIMEOUT_MS`);
+    assert.match(byName.database!.setBy.timeout, /^PREFLIGHT_READY_TIMEOUT_MS, the default; for database alone .*services\.database\.timeoutMs, or PREFLIGHT_DATABASE_TIMEOUT_MS$/);
+    const fromFile = load(`${configs}/shop.config.ts`);
+    assert.ok(fromFile.ok);
+    assert.equal(fromFile.config.backend!.setBy.timeout, `${configs}/shop.config.ts services.backend.timeoutMs, or PREFLIGHT_BACKEND_TIMEOUT_MS`);
     const wrong = problemsOf(load(`${configs}/shop.config.ts`, { PREFLIGHT_BACKEND_TIMEOUT_MS: 'soon' })).join('\n');
     assert.match(wrong, /PREFLIGHT_BACKEND_TIMEOUT_MS: expected a whole number of milliseconds, got "soon"/);
   });
