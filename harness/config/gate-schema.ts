@@ -13,7 +13,8 @@ export const readinessSchema = z.discriminatedUnion(
   'kind',
   [
     // The readiness contract of docs/design.md at `path` (default PREFLIGHT_HEALTH_PATH, /ops/health/production).
-    z.strictObject({ kind: z.literal('contract'), path: path.optional() }),
+    // `downForMs`: a "down" with the same reason for this long ends the boot (default 15000), instead of the whole timeoutMs.
+    z.strictObject({ kind: z.literal('contract'), path: path.optional(), downForMs: milliseconds.optional() }),
     // Plain HTTP: a GET of `path` answered with `status` (a number, or { min, max }); without one, what Playwright's
     // webServer accepts: 200-403, redirects followed.
     z.strictObject({

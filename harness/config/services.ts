@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { portOfUrl } from '../core/default-port.ts';
+import { DEFAULT_DOWN_FOR_MS } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { display } from './gate-file.ts';
 import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride } from './types.ts';
@@ -40,9 +41,10 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       command: setting('CMD', override.command !== undefined, 'command'),
       url: setting('URL', override.url !== undefined, 'url'),
       timeout: timeoutSetBy(name, { overridden: override.timeoutMs !== undefined, declared: declared.timeoutMs !== undefined, field: options.fromFile ? field(name, 'timeoutMs') : undefined }),
+      readiness: options.fromFile ? field(name, 'readiness') : `services.${name}.readiness of a gate configuration file (docs/gate-config.md)`,
     };
     const urlText = override.url ?? declared.url;
-    const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
+    const readinessDeclared: NonNullable<typeof declared.readiness> = declared.readiness ?? { kind: 'contract' };
     const needsHttp = readinessDeclared.kind === 'contract' || readinessDeclared.kind === 'http' || declared.liveness !== undefined;
     // No URL: a service with log readiness that listens on no port (the schema allows nothing else, config/gate-schema.ts).
     const url = urlText === undefined ? undefined : new URL(urlText);
@@ -113,7 +115,7 @@ function timeoutSetBy(name: string, from: { overridden: boolean; declared: boole
 function resolveReadiness(declared: NonNullable<GateFile['services'][string]['readiness']>): Readiness {
   switch (declared.kind) {
     case 'contract':
-      return { kind: 'contract' };
+      return { kind: 'contract', downForMs: declared.downForMs ?? DEFAULT_DOWN_FOR_MS };
     case 'http': {
       // Without a status, what Playwright's webServer accepts: 200-403, redirects followed. A status narrows it; one
       // that names a redirect (301, 300-399) is judged as answered.

@@ -9,7 +9,8 @@ export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD
 
 /** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
 export type Readiness =
-  | { kind: 'contract' }
+  /** `downForMs`: a "down" with the same reason for this long ends the boot (docs/gate-config.md). */
+  | { kind: 'contract'; downForMs: number }
   /** `followRedirects`: as webServer does, unless the accepted statuses name a redirect (docs/gate-config.md). */
   | { kind: 'http'; status: { min: number; max: number }; followRedirects: boolean }
   | { kind: 'tcp' }
@@ -38,8 +39,8 @@ export interface ServiceConfig {
   timeoutMs: number;
   stop: { signal: NodeJS.Signals; graceMs: number };
   probeHeaders: Record<string, string>;
-  /** Where the command, the URL and the readiness timeout were set, for diagnoses. */
-  setBy: { command: string; url: string; timeout: string };
+  /** Where the command, the URL, the readiness timeout and the readiness options were set, for diagnoses. */
+  setBy: { command: string; url: string; timeout: string; readiness: string };
 }
 
 /** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */

@@ -9,6 +9,8 @@ export type ReadinessOutcome =
   /** `early`: given up before the deadline, because `hopeless` said waiting could not help. */
   | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number; early?: boolean }
   | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
+  /** It answered "down" with the same reason for `downForMs`: given up before the deadline. */
+  | { ok: false; reason: 'down'; lastProbe: ProbeOutcome & { kind: 'answered' }; downForMs: number; timeoutMs: number; probes: number }
   | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
 
 export interface WaitUntilReadyOptions {
@@ -23,6 +25,11 @@ export interface WaitUntilReadyOptions {
   intervalMs?: number;
   /** An answer that ends the wait at once (the contract's 200 with a broken body: waiting will not fix it). */
   failsAtOnce?(outcome: ProbeOutcome & { kind: 'answered' }): boolean;
+  /**
+   * A "down" with the same reason for this long ends the wait (a database that is not there stays not there); a down
+   * with another reason starts the count again. Counted only once what it is judged ready after is ready.
+   */
+  downForMs?: number;
   /** Checked between probes: true ends the wait at once (an app crashed under a file watcher that waits for changes). */
   hopeless?(): boolean;
   signal?: AbortSignal;
@@ -63,6 +70,8 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
   if (options.signal?.aborted) stop.abort();
   else options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let telling: ProbeOutcome | undefined;
+  // The reason of the "down" answered now, and since when it has not changed.
+  let down: { reason: string; since: number } | undefined;
   let probes = 0;
   let answers = 0;
   const afterSettled = options.after?.then((ready) => {
@@ -86,6 +95,10 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
         const ready = verdict.state === 'ready' || verdict.state === 'degraded';
         if (ready && after === 'ready') return { ok: true, verdict, readyAt: Date.now(), probes };
         if (failsAtOnce(outcome)) return { ok: false, reason: 'violation', lastProbe: outcome, probes };
+        if (verdict.state === 'down' && after === 'ready' && options.downForMs !== undefined) {
+          if (down?.reason !== verdict.reason) down = { reason: verdict.reason, since: performance.now() };
+          else if (performance.now() - down.since >= options.downForMs) return { ok: false, reason: 'down', lastProbe: outcome, downForMs: options.downForMs, timeoutMs, probes };
+        }
         pause = outcome.retryAfterMs ?? BACKOFF_MS[Math.min(answers, BACKOFF_MS.length - 1)]!;
         answers++;
       } else if (outcome.kind === 'timeout') {

@@ -125,6 +125,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       probe: serviceProbe(service, () => handle.log.tail(200)),
       failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
       timeoutMs: service.timeoutMs,
+      downForMs: service.readiness.kind === 'contract' ? service.readiness.downForMs : undefined,
       hopeless: () => watcherGaveUp(handle),
       exited: handle.exited,
       signal: abort.signal,

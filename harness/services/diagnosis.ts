@@ -65,6 +65,9 @@ export function diagnoseNotReady(
       }
       break;
     }
+    case 'down':
+      ({ summary, cause } = downForAWhile(served, outcome));
+      break;
     case 'violation':
       summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
       cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
@@ -73,6 +76,19 @@ export function diagnoseNotReady(
   const deadline = outcome.reason === 'timeout' && !outcome.early ? timeToReady(service, outcome.timeoutMs) : undefined;
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), deadline, cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** A "down" whose reason did not change for downForMs: waiting out the rest of the timeout would not change it either. */
+function downForAWhile(service: ServedService, outcome: Extract<ReadinessOutcome, { reason: 'down' }>): { summary: string; cause: string } {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const reason = outcome.lastProbe.verdict.reason.replace(/^down:? ?/, '');
+  return {
+    summary: `${service.name} answered "down" with the same reason for ${seconds(outcome.downForMs)}, so preflight stopped waiting before its ${seconds(outcome.timeoutMs)} time to ready${reason ? `: ${reason}` : ''}`,
+    cause: [
+      `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`,
+      `  if it recovers by itself given longer, raise ${service.setBy.readiness}.downForMs (now ${outcome.downForMs} ms, docs/gate-config.md)`,
+    ].join('\n'),
+  };
 }
 
 /** The line every timeout carries: how long it waited, and every setting that sets it (services.ts, timeoutSetBy). */
