@@ -64,6 +64,14 @@ export const serviceSchema = z.strictObject({
   timeoutMs: milliseconds.optional(),
   /** Teardown: the signal sent first, and the grace period before SIGKILL. */
   stop: z.strictObject({ signal: signal.optional(), graceMs: z.number().int().nonnegative('expected 0 or more milliseconds').optional() }).optional(),
+  /**
+   * A local https service's certificate (opt-in): `ca` trusts the authority in that PEM file (relative to cwd, e.g.
+   * mkcert's rootCA.pem), `insecure: true` accepts any certificate (a dev server's self-signed one). The probes trust
+   * it, and the local browser project ignores certificate errors; the production project never does.
+   */
+  tls: z
+    .union([z.strictObject({ ca: nonEmpty }), z.strictObject({ insecure: z.literal(true) })], { error: 'expected { ca: "<the authority\'s PEM file>" } or { insecure: true }' })
+    .optional(),
   /** Extra request headers on every probe, e.g. one the app's rate limiter exempts. */
   probe: z.strictObject({ headers: headers.optional() }).optional(),
 });

@@ -5,7 +5,7 @@ import { portOfUrl } from '../core/default-port.ts';
 import { DEFAULT_DOWN_FOR_MS } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { display } from './gate-file.ts';
-import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride } from './types.ts';
+import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride, type ServiceTls } from './types.ts';
 
 export interface ResolveOptions {
   /** The gate file (absolute); cwd and envFile paths are relative to its folder. */
@@ -41,7 +41,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       command: setting('CMD', override.command !== undefined, 'command'),
       url: setting('URL', override.url !== undefined, 'url'),
       timeout: timeoutSetBy(name, { overridden: override.timeoutMs !== undefined, declared: declared.timeoutMs !== undefined, field: options.fromFile ? field(name, 'timeoutMs') : undefined }),
-      readiness: options.fromFile ? field(name, 'readiness') : `services.${name}.readiness of a gate configuration file (docs/gate-config.md)`,
+      service: options.fromFile ? `${display(options.file)} services.${name}` : `services.${name}`,
     };
     const urlText = override.url ?? declared.url;
     const readinessDeclared: NonNullable<typeof declared.readiness> = declared.readiness ?? { kind: 'contract' };
@@ -71,6 +71,21 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       Object.assign(env, dotenv.parse(fs.readFileSync(envFile)));
     }
     Object.assign(env, declared.env);
+    let tls: ServiceTls | undefined;
+    if (declared.tls) {
+      if (url?.protocol !== 'https:') {
+        options.problems.push(`${field(name, 'tls')}: applies to an https:// URL only, got ${JSON.stringify(urlText)} (set by ${setBy.url})`);
+        continue;
+      }
+      if ('ca' in declared.tls) {
+        const caFile = path.resolve(cwd, declared.tls.ca);
+        if (!fs.existsSync(caFile)) {
+          options.problems.push(`${field(name, 'tls.ca')}: expected the authority's certificate, a PEM file (relative to the service's cwd), got ${JSON.stringify(declared.tls.ca)} (${caFile} does not exist)`);
+          continue;
+        }
+        tls = { ca: fs.readFileSync(caFile, 'utf8'), caFile };
+      } else tls = { insecure: true };
+    }
     let readiness: Readiness;
     try {
       readiness = resolveReadiness(readinessDeclared);
@@ -94,6 +109,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       timeoutMs: override.timeoutMs ?? declared.timeoutMs ?? options.defaultTimeoutMs,
       stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
       probeHeaders: declared.probe?.headers ?? {},
+      tls,
       setBy,
     });
   }

@@ -39,9 +39,14 @@ export interface ServiceConfig {
   timeoutMs: number;
   stop: { signal: NodeJS.Signals; graceMs: number };
   probeHeaders: Record<string, string>;
-  /** Where the command, the URL, the readiness timeout and the readiness options were set, for diagnoses. */
-  setBy: { command: string; url: string; timeout: string; readiness: string };
+  /** A local https service's certificate, trusted by the probes and the local browser project (docs/gate-config.md). */
+  tls?: ServiceTls;
+  /** Where the command, the URL and the readiness timeout were set, and the service's own fields (`<file> services.<name>`), for diagnoses. */
+  setBy: { command: string; url: string; timeout: string; service: string };
 }
+
+/** How the probes trust a local https service: the authority's certificate (PEM text, read from `caFile`), or any. */
+export type ServiceTls = { ca: string; caFile: string; insecure?: undefined } | { insecure: true; ca?: undefined; caFile?: undefined };
 
 /** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
 export type ServedService = ServiceConfig & { url: URL; urlText: string; healthUrl: URL };

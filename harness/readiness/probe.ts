@@ -1,4 +1,5 @@
 import type { Agent } from 'undici';
+import type { ServiceTls } from '../config/types.ts';
 import { interpretReadiness, type ReadinessVerdict } from './contract.ts';
 
 export type ProbeOutcome =
@@ -16,10 +17,14 @@ export interface ProbeOptions {
   /** A 404 at / is asked again at /index.html, as webServer does. */
   indexFallback?: boolean;
   accept?: string;
+  /** A local https service's certificate, as its tls setting trusts it (harness/config/types.ts). */
+  tls?: ServiceTls;
 }
 
 // One connection per probe: a probe must prove the service accepts connections now, not reuse an old socket.
 let probeAgent: Agent | undefined;
+// The agents of services whose certificate their tls setting trusts, one per setting.
+const tlsAgents = new WeakMap<ServiceTls, Agent>();
 
 /**
  * undici, loaded by the first probe rather than with this module: the Playwright config loads this module before
@@ -45,6 +50,12 @@ export async function probeHttp(
   const latency = () => Math.round((performance.now() - started) * 10) / 10;
   const { request, Agent } = await loadUndici();
   probeAgent ??= new Agent({ pipelining: 0, connect: { timeout: 2_000 } });
+  const { tls } = options;
+  let agent = tls ? tlsAgents.get(tls) : probeAgent;
+  if (!agent && tls) {
+    agent = new Agent({ pipelining: 0, connect: { timeout: 2_000, ...(tls.insecure ? { rejectUnauthorized: false } : { ca: tls.ca }) } });
+    tlsAgents.set(tls, agent);
+  }
   const first = new URL(url);
   let target = first;
   // How the probe got from `url` to what answered last, for the reason.
@@ -57,7 +68,7 @@ export async function probeHttp(
     for (;;) {
       const response = await request(target, {
         method: 'GET',
-        dispatcher: probeAgent,
+        dispatcher: agent,
         headers: { accept: options.accept ?? 'application/json', 'user-agent': 'preflight-readiness-probe', ...options.headers },
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

@@ -12,18 +12,19 @@ const MAX_REDIRECTS = 10;
 export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
 
 export function serviceProbe(service: ServiceConfig, output: () => string[] = () => []): ServiceProbe {
-  const headers = service.probeHeaders;
+  const { probeHeaders: headers, tls } = service;
   const readiness = service.readiness;
   // Only log readiness may come without a URL (harness/config/gate-schema.ts); the others always have one.
   const { url, healthUrl } = service as ServiceConfig & { url: URL; healthUrl: URL };
   switch (readiness.kind) {
     case 'contract':
-      return (timeoutMs) => probeHttp(healthUrl, interpretReadiness, { timeoutMs, headers });
+      return (timeoutMs) => probeHttp(healthUrl, interpretReadiness, { timeoutMs, headers, tls });
     case 'http':
       return (timeoutMs) =>
         probeHttp(healthUrl, (status) => interpretStatus(status, readiness.status), {
           timeoutMs,
           headers,
+          tls,
           accept: '*/*',
           redirects: readiness.followRedirects ? MAX_REDIRECTS : 0,
           indexFallback: readiness.followRedirects,

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { probeReadiness, type ProbeOutcome } from './probe.ts';
 import type { ReadinessVerdict } from './contract.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
+import { certificateProblem } from './certificate.ts';
 
 export type ReadinessOutcome =
   | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
@@ -9,6 +10,8 @@ export type ReadinessOutcome =
   /** `early`: given up before the deadline, because `hopeless` said waiting could not help. */
   | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number; early?: boolean }
   | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
+  /** Its certificate was refused (self-signed, expired, another host's): waiting cannot change that. */
+  | { ok: false; reason: 'certificate'; lastProbe: ProbeOutcome & { kind: 'unreachable' }; probes: number }
   /** It answered "down" with the same reason for `downForMs`: given up before the deadline. */
   | { ok: false; reason: 'down'; lastProbe: ProbeOutcome & { kind: 'answered' }; downForMs: number; timeoutMs: number; probes: number }
   | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
@@ -101,6 +104,8 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
         }
         pause = outcome.retryAfterMs ?? BACKOFF_MS[Math.min(answers, BACKOFF_MS.length - 1)]!;
         answers++;
+      } else if (outcome.kind === 'unreachable' && certificateProblem(outcome.code)) {
+        return { ok: false, reason: 'certificate', lastProbe: outcome, probes };
       } else if (outcome.kind === 'timeout') {
         pause = BACKOFF_MS[Math.min(answers++, BACKOFF_MS.length - 1)]!;
       }

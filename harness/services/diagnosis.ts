@@ -1,5 +1,6 @@
 import type { ServedService, ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
+import { certificateProblem } from '../readiness/certificate.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from '../core/exit-info.ts';
@@ -68,6 +69,9 @@ export function diagnoseNotReady(
     case 'down':
       ({ summary, cause } = downForAWhile(served, outcome));
       break;
+    case 'certificate':
+      ({ summary, cause } = refusedCertificate(served, outcome));
+      break;
     case 'violation':
       summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
       cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
@@ -86,9 +90,30 @@ function downForAWhile(service: ServedService, outcome: Extract<ReadinessOutcome
     summary: `${service.name} answered "down" with the same reason for ${seconds(outcome.downForMs)}, so preflight stopped waiting before its ${seconds(outcome.timeoutMs)} time to ready${reason ? `: ${reason}` : ''}`,
     cause: [
       `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`,
-      `  if it recovers by itself given longer, raise ${service.setBy.readiness}.downForMs (now ${outcome.downForMs} ms, docs/gate-config.md)`,
+      `  if it recovers by itself given longer, raise ${service.setBy.service}.readiness.downForMs (now ${outcome.downForMs} ms, docs/gate-config.md)`,
     ].join('\n'),
   };
+}
+
+/** A local https service whose certificate the probe refused: named at once, with the setting that trusts it. */
+function refusedCertificate(service: ServedService, outcome: Extract<ReadinessOutcome, { reason: 'certificate' }>): { summary: string; cause: string } {
+  const { code } = outcome.lastProbe;
+  const problem = certificateProblem(code)!;
+  const where = `${service.setBy.service}.tls`;
+  const summary = service.tls?.caFile
+    ? `${service.name}'s certificate at ${service.url.origin} is ${problem} (${code}), even for the authority of ${where}.ca (${service.tls.caFile}), so preflight stopped waiting at once`
+    : `${service.name}'s certificate at ${service.url.origin} is ${problem} (${code}), so preflight stopped waiting at once: no wait makes it trusted`;
+  const otherHost = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `  or use the host name the certificate names in the URL (${service.setBy.url})` : undefined;
+  const cause = service.tls?.caFile
+    ? [`  fix: point ${where}.ca at the authority that issued this certificate, renew the certificate, or accept any certificate for this local service with ${where}: { insecure: true } (docs/gate-config.md)`, otherHost]
+    : [
+        '  fix: if it is this local service\'s own certificate, opt in for it in the gate configuration:',
+        `    ${where}: { insecure: true }                  accept any certificate (a dev server's self-signed one)`,
+        `    ${where}: { ca: '<the authority's PEM file>' }  trust the authority that issued it (mkcert: $(mkcert -CAROOT)/rootCA.pem)`,
+        '  the probes then trust it, and the local browser project ignores certificate errors; the production project never does (docs/gate-config.md).',
+        otherHost,
+      ];
+  return { summary, cause: cause.filter((line) => line !== undefined).join('\n') };
 }
 
 /** The line every timeout carries: how long it waited, and every setting that sets it (services.ts, timeoutSetBy). */

@@ -18,7 +18,7 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     timeoutMs: 10_000,
     stop: { signal: 'SIGTERM', graceMs: 3_000 },
     probeHeaders: {},
-    setBy: { command: 'the test', url: 'the test', timeout: 'the test', readiness: 'the test' },
+    setBy: { command: 'the test', url: 'the test', timeout: 'the test', service: 'the test' },
     ...overrides,
   };
 }
