@@ -5,7 +5,7 @@ import { portOfUrl } from '../core/default-port.ts';
 import { DEFAULT_DOWN_FOR_MS } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { display } from './gate-file.ts';
-import { serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride, type ServiceTls } from './types.ts';
+import { capturedVariable, serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride, type ServiceTls } from './types.ts';
 
 export interface ResolveOptions {
   /** The gate file (absolute); cwd and envFile paths are relative to its folder. */
@@ -93,6 +93,11 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       options.problems.push(`${field(name, 'readiness.pattern')}: expected a regular expression, got ${JSON.stringify((readinessDeclared as { pattern: string }).pattern)} (${(error as Error).message})`);
       continue;
     }
+    const shadowed = readiness.kind === 'log' ? shadowedSettings({ name }, readiness.pattern, url !== undefined) : [];
+    if (shadowed.length) {
+      options.problems.push(`${field(name, 'readiness.pattern')}: expected named groups whose variables preflight does not set itself, got ${shadowed.map((group) => `(?<${group}>) -> ${capturedVariable({ name }, group)}`).join(', ')}; rename the group`);
+      continue;
+    }
     const healthPath = readinessDeclared.kind === 'contract' || readinessDeclared.kind === 'http' ? (readinessDeclared.path ?? (readinessDeclared.kind === 'contract' ? options.healthPath : '/')) : undefined;
     services.push({
       name,
@@ -126,6 +131,13 @@ function timeoutSetBy(name: string, from: { overridden: boolean; declared: boole
   if (from.overridden) return from.field ? `${variable}, over ${from.field}` : variable;
   if (from.declared && from.field) return `${from.field}, or ${variable}`;
   return `PREFLIGHT_READY_TIMEOUT_MS, the default; for ${name} alone ${from.field ? `${from.field}, or ` : ''}${variable}`;
+}
+
+/** Named groups of a log pattern whose PREFLIGHT_<NAME>_<GROUP> is one of the service's own settings (its URL, when it has one). */
+function shadowedSettings(service: { name: string }, pattern: RegExp, hasUrl: boolean): string[] {
+  const own = new Set([serviceVariable(service, 'CMD'), serviceVariable(service, 'TIMEOUT_MS'), ...(hasUrl ? [serviceVariable(service, 'URL')] : [])]);
+  const groups = [...pattern.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((match) => match[1]!);
+  return groups.filter((group) => own.has(capturedVariable(service, group)));
 }
 
 function resolveReadiness(declared: NonNullable<GateFile['services'][string]['readiness']>): Readiness {

@@ -3,9 +3,13 @@
 
 export type ServiceName = string;
 
+const variablePart = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
 /** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
-export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') =>
-  `PREFLIGHT_${service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
+export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') => `PREFLIGHT_${variablePart(service.name)}_${what}`;
+
+/** A named group of a service's log readiness pattern, exported to later services and the specs: PREFLIGHT_<NAME>_<GROUP>. */
+export const capturedVariable = (service: Pick<ServiceConfig, 'name'>, group: string) => `PREFLIGHT_${variablePart(service.name)}_${variablePart(group)}`;
 
 /** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
 export type Readiness =

@@ -64,6 +64,8 @@ export interface ReadinessVerdict {
   reason: string;
   httpStatus: number;
   body?: ReadinessBody;
+  /** The named groups of a log readiness pattern, as the line that matched gave them. */
+  captured?: Record<string, string>;
 }
 
 /** One check or finding of a readiness answer, whatever shape carried it (docs/readiness-contract.md). */

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { stripVTControlCharacters } from 'node:util';
 import type { ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import type { ReadinessVerdict } from './contract.ts';
@@ -32,16 +33,31 @@ export function serviceProbe(service: ServiceConfig, output: () => string[] = ()
     case 'tcp':
       return (timeoutMs) => probeTcp(url, timeoutMs);
     case 'log': {
-      let seen = false;
+      // The first line that matched: its named groups are what the service exports (docs/gate-config.md).
+      let matched: RegExpExecArray | undefined;
       return async (timeoutMs) => {
-        seen ||= output().some((line) => readiness.pattern.test(line));
-        if (!seen) return { kind: 'unreachable', code: 'LOG_PENDING', message: `no line of its output matched ${readiness.pattern} yet`, latencyMs: 0 };
+        matched ??= firstMatch(readiness.pattern, output());
+        if (!matched) return { kind: 'unreachable', code: 'LOG_PENDING', message: `no line of its output matched ${readiness.pattern} yet`, latencyMs: 0 };
+        const captured = matched.groups ? Object.fromEntries(Object.entries(matched.groups).filter((entry): entry is [string, string] => entry[1] !== undefined)) : undefined;
         // Without a URL (a worker that listens on no port) the line is the whole readiness; with one, the port must accept too.
-        if (!service.url) return { kind: 'answered', verdict: { state: 'ready', reason: `ready: a line of its output matched ${readiness.pattern}`, httpStatus: 0 }, latencyMs: 0 };
-        return probeTcp(url, timeoutMs);
+        if (!service.url) return { kind: 'answered', verdict: { state: 'ready', reason: `ready: a line of its output matched ${readiness.pattern}`, httpStatus: 0, captured }, latencyMs: 0 };
+        const outcome = await probeTcp(url, timeoutMs);
+        if (outcome.kind === 'answered') outcome.verdict.captured = captured;
+        return outcome;
       };
     }
   }
+}
+
+function firstMatch(pattern: RegExp, lines: string[]): RegExpExecArray | undefined {
+  for (const line of lines) {
+    // A /g or /y pattern keeps its place between calls: each line is matched from its start.
+    pattern.lastIndex = 0;
+    // Colours out, as webServer's wait does: a dev server's "Local: http://localhost:5173/" is coloured.
+    const match = pattern.exec(stripVTControlCharacters(line));
+    if (match) return match;
+  }
+  return undefined;
 }
 
 /** Plain HTTP readiness: an accepted status is ready; any other answer is not (yet). */

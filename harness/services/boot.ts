@@ -1,4 +1,5 @@
-import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
+import { capturedVariable, isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
+import { addSecretValues } from '../secrets/redact.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
@@ -57,6 +58,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     readiness.set(service.name, { promise, settle });
   }
   const serviceEnv = { ...options.env, ...serviceUrlEnvironment(config) };
+  // What ready services' log patterns captured (PREFLIGHT_<NAME>_<GROUP>), for every service started after them.
+  const exported: Record<string, string> = {};
 
   const publish = (record: ServiceRecord) => options.onRecord?.(record);
 
@@ -104,7 +107,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     }
     let handle: RunningService;
     try {
-      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv }, run: options.run });
+      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv, ...exported }, run: options.run });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const why = (error as Error).message;
@@ -163,7 +166,13 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     Object.assign(record, contractFields(outcome.verdict), {
       readyAt: new Date(outcome.readyAt).toISOString(),
       msToReady: outcome.readyAt - handle.spawnedAt,
+      exports: exportsOf(service, outcome.verdict.captured),
     });
+    if (record.exports) {
+      // A captured token is hidden like the runner's own secrets (by its variable's name).
+      addSecretValues(record.exports);
+      Object.assign(exported, record.exports);
+    }
     publish(record);
     const diedDuringRun = (died: NonNullable<ServiceRecord['diedDuringRun']>) => {
       if (tearingDown || record.diedDuringRun) return;
@@ -222,6 +231,12 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
     version: verdict.body?.version,
     releaseId: verdict.body?.releaseId,
   };
+}
+
+/** The named groups a service's log pattern captured, as the variables later services and the specs get. */
+function exportsOf(service: ServiceConfig, captured: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!captured || Object.keys(captured).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(captured).map(([group, value]) => [capturedVariable(service, group), value]));
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);
