@@ -9,6 +9,9 @@ export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 /** How long the readiness contract may answer "down" with the same reason before the boot gives up on it. */
 export const DEFAULT_DOWN_FOR_MS = 15_000;
 
+/** How long one attempt of a readiness command or function may take. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
+
 /** Teardown: the signal a service gets first, and how long it has before SIGKILL. */
 export const DEFAULT_STOP = { signal: 'SIGTERM', graceMs: 3_000 } as const;
 

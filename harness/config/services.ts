@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { portOfUrl } from '../core/default-port.ts';
-import { DEFAULT_DOWN_FOR_MS } from './defaults.ts';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_DOWN_FOR_MS } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { display } from './gate-file.ts';
 import { capturedVariable, serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride, type ServiceTls } from './types.ts';
@@ -155,6 +155,10 @@ function resolveReadiness(declared: NonNullable<GateFile['services'][string]['re
       return { kind: 'tcp' };
     case 'log':
       return { kind: 'log', pattern: typeof declared.pattern === 'string' ? new RegExp(declared.pattern) : declared.pattern };
+    case 'command':
+      return { kind: 'command', command: declared.command, attemptTimeoutMs: declared.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS };
+    case 'function':
+      return { kind: 'function', check: declared.check, attemptTimeoutMs: declared.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS };
   }
 }
 

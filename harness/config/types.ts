@@ -3,6 +3,8 @@
 
 export type ServiceName = string;
 
+import type { ReadinessCheck } from './gate-schema.ts';
+
 const variablePart = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
 /** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
@@ -18,7 +20,9 @@ export type Readiness =
   /** `followRedirects`: as webServer does, unless the accepted statuses name a redirect (docs/gate-config.md). */
   | { kind: 'http'; status: { min: number; max: number }; followRedirects: boolean }
   | { kind: 'tcp' }
-  | { kind: 'log'; pattern: RegExp };
+  | { kind: 'log'; pattern: RegExp }
+  | { kind: 'command'; command: string; attemptTimeoutMs: number }
+  | { kind: 'function'; check: ReadinessCheck; attemptTimeoutMs: number };
 
 export interface ServiceConfig {
   name: ServiceName;

@@ -66,6 +66,8 @@ export interface ReadinessVerdict {
   body?: ReadinessBody;
   /** The named groups of a log readiness pattern, as the line that matched gave them. */
   captured?: Record<string, string>;
+  /** A readiness command's exit code. */
+  exitCode?: number;
 }
 
 /** One check or finding of a readiness answer, whatever shape carried it (docs/readiness-contract.md). */

@@ -4,15 +4,20 @@ import type { ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import type { ReadinessVerdict } from './contract.ts';
 import { interpretReadiness } from './contract.ts';
+import { COMMAND_NOT_RUNNABLE, probeCommand, probeFunction } from './custom-check.ts';
 import { probeHttp, type ProbeOutcome } from './probe.ts';
 
 /** Redirects plain http readiness follows, like a browser's limit, lower: a loop ends the probe, not the boot. */
 const MAX_REDIRECTS = 10;
 
-/** One readiness probe of a service, by its readiness kind. `output` gives its recent output lines (log readiness). */
+/** One readiness probe of a service, by its readiness kind. */
 export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
 
-export function serviceProbe(service: ServiceConfig, output: () => string[] = () => []): ServiceProbe {
+/**
+ * `output` gives the service's recent output lines (log readiness); `env` is what a readiness command runs with, the
+ * service's own environment (its env, the PREFLIGHT_<NAME>_URL of every service).
+ */
+export function serviceProbe(service: ServiceConfig, output: () => string[] = () => [], env: NodeJS.ProcessEnv = service.env): ServiceProbe {
   const { probeHeaders: headers, tls } = service;
   const readiness = service.readiness;
   // Only log readiness may come without a URL (harness/config/gate-schema.ts); the others always have one.
@@ -46,6 +51,27 @@ export function serviceProbe(service: ServiceConfig, output: () => string[] = ()
         return outcome;
       };
     }
+    case 'command':
+      return (timeoutMs) => probeCommand(readiness.command, { cwd: service.cwd, env, timeoutMs });
+    case 'function':
+      return (timeoutMs) => probeFunction(readiness.check, { url: service.url, name: service.name, timeoutMs });
+  }
+}
+
+/** The time one probe may take: a command or a function has its own (readiness.attemptTimeoutMs). */
+export function attemptTimeoutMs(service: ServiceConfig): number | undefined {
+  return service.readiness.kind === 'command' || service.readiness.kind === 'function' ? service.readiness.attemptTimeoutMs : undefined;
+}
+
+/** An answer after which waiting is pointless: the contract's 200 with a broken body, a readiness command that cannot run. */
+export function failsAtOnce(service: ServiceConfig): ((outcome: ProbeOutcome & { kind: 'answered' }) => boolean) | undefined {
+  switch (service.readiness.kind) {
+    case 'contract':
+      return (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200;
+    case 'command':
+      return (answer) => answer.verdict.exitCode !== undefined && COMMAND_NOT_RUNNABLE.has(answer.verdict.exitCode);
+    default:
+      return undefined;
   }
 }
 

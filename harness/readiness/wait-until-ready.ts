@@ -24,6 +24,8 @@ export interface WaitUntilReadyOptions {
   timeoutMs: number;
   /** Settles when the service process exits: readiness then fails at once, not at the deadline. */
   exited?: Promise<ExitInfo>;
+  /** The longest one probe may take (default 2000 ms; a readiness command or function has its own). */
+  attemptTimeoutMs?: number;
   /** Pause between probes while nothing answers; small, so readiness is seen within tens of milliseconds. */
   intervalMs?: number;
   /** An answer that ends the wait at once (the contract's 200 with a broken body: waiting will not fix it). */
@@ -88,7 +90,7 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
       if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(performance.now() - began), lastProbe: telling, probes, early: true };
-      const outcome = await probe(Math.min(2_000, Math.max(50, remaining)));
+      const outcome = await probe(Math.min(options.attemptTimeoutMs ?? 2_000, Math.max(50, remaining)));
       // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
       if (outcome.kind !== 'unreachable') probes++;
       if (!telling || informativeness(outcome) >= informativeness(telling)) telling = outcome;

@@ -3,7 +3,7 @@ import { addSecretValues } from '../secrets/redact.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
-import { serviceProbe } from '../readiness/service-probe.ts';
+import { attemptTimeoutMs, failsAtOnce, serviceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
@@ -87,7 +87,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // (A service without a URL listens on no port: there is nothing to check.)
     const port = isServed(service) ? portOfUrl(service.url)! : undefined;
     if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
-      const existing = config.reuseExisting ? await serviceProbe(service)(2_000) : undefined;
+      const existing = config.reuseExisting ? await serviceProbe(service, undefined, { ...service.env, ...serviceEnv, ...exported })(attemptTimeoutMs(service) ?? 2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
@@ -106,8 +106,9 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       return record;
     }
     let handle: RunningService;
+    const launchedEnv = { ...service.env, ...serviceEnv, ...exported };
     try {
-      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv, ...exported }, run: options.run });
+      handle = await launchService(service, { logDir: options.logDir, env: launchedEnv, run: options.run });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const why = (error as Error).message;
@@ -125,9 +126,10 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     let afterReady = !after;
     void after?.then((ready) => (afterReady = ready));
     const outcome = await waitUntilReady({
-      probe: serviceProbe(service, () => handle.log.tail(200)),
-      failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
+      probe: serviceProbe(service, () => handle.log.tail(200), launchedEnv),
+      failsAtOnce: failsAtOnce(service),
       timeoutMs: service.timeoutMs,
+      attemptTimeoutMs: attemptTimeoutMs(service),
       downForMs: service.readiness.kind === 'contract' ? service.readiness.downForMs : undefined,
       hopeless: () => watcherGaveUp(handle),
       exited: handle.exited,

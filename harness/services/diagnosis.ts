@@ -17,8 +17,12 @@ function logTail(handle: RunningService, lines = 15): string {
 }
 
 function lastProbe(probe: ProbeOutcome | undefined, service: ServiceConfig): string {
+  if (probe?.kind === 'answered' && decidesItself(service)) return `  last readiness ${service.readiness.kind}: ${probe.verdict.reason}`;
   return probe ? `  last readiness probe: ${describeProbe(probe, service.healthUrl ?? service.name)}` : '  no readiness probe was answered';
 }
+
+/** A readiness command or function: the user's code decides, and the diagnosis quotes its answer. */
+const decidesItself = (service: ServiceConfig) => service.readiness.kind === 'command' || service.readiness.kind === 'function';
 
 /** Every message about a service that did not become ready is built here, so they read the same. */
 export function diagnoseNotReady(
@@ -45,6 +49,8 @@ export function diagnoseNotReady(
         // The watcher stays alive after its app crashed: the process looks alive, the crash is in its log.
         summary = `${service.name}'s app crashed under its file watcher (${crash.watcher}), which stays alive and waits for file changes, so it ${outcome.early ? `could not become ready (seen ${seconds(outcome.timeoutMs)} after its start)` : `never became ready within ${seconds(outcome.timeoutMs)}`}`;
         cause = [`  the crash, from its log (${handle.log.file}):`, ...crash.lines.map((line) => `    | ${line}`), `  likely cause: the error above; fix it, or run the command yourself to see it: ${service.command}  (set by ${service.setBy.command})`].join('\n');
+      } else if (decidesItself(service)) {
+        ({ summary, cause } = neverSaidReady(service, outcome.timeoutMs));
       } else if (answered?.state === 'down') {
         // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
         summary = `${service.name} answered "down" for ${seconds(outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
@@ -73,6 +79,10 @@ export function diagnoseNotReady(
       ({ summary, cause } = refusedCertificate(served, outcome));
       break;
     case 'violation':
+      if (service.readiness.kind === 'command') {
+        ({ summary, cause } = commandCannotRun(service, outcome.lastProbe.verdict.reason));
+        break;
+      }
       summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
       cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
       break;
@@ -80,6 +90,31 @@ export function diagnoseNotReady(
   const deadline = outcome.reason === 'timeout' && !outcome.early ? timeToReady(service, outcome.timeoutMs) : undefined;
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), deadline, cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** A readiness command or function that never said ready: its last answer (or throw) is quoted above this. */
+function neverSaidReady(service: ServiceConfig, timeoutMs: number): { summary: string; cause: string } {
+  const seconds = `${(timeoutMs / 1000).toFixed(1)} s`;
+  const where = `${service.setBy.service}.readiness`;
+  if (service.readiness.kind === 'command') {
+    return {
+      summary: `${service.name}'s readiness command never exited with code 0 within ${seconds}: ${service.readiness.command}`,
+      cause: `  likely cause: what its last attempt printed (above); run it yourself in ${service.cwd} to see it, or correct ${where}.command.`,
+    };
+  }
+  return {
+    summary: `${service.name}'s readiness function (${where}.check) never said ready within ${seconds}`,
+    cause: `  likely cause: what its last attempt answered or threw (above). A throw counts as "not ready yet", so a check that always throws (a typo, a wrong URL) waits out the whole time: correct ${where}.check.`,
+  };
+}
+
+/** A readiness command the shell could not run at all (not found, not executable): no later attempt would. */
+function commandCannotRun(service: ServiceConfig, reason: string): { summary: string; cause: string } {
+  const command = service.readiness.kind === 'command' ? service.readiness.command : '';
+  return {
+    summary: `${service.name}'s readiness command cannot run, so preflight stopped waiting at once: ${reason.replace(/^not ready: /, '')}`,
+    cause: `  fix: install what it calls, or correct ${service.setBy.service}.readiness.command (it runs with sh in ${service.cwd}: ${command})`,
+  };
 }
 
 /** A "down" whose reason did not change for downForMs: waiting out the rest of the timeout would not change it either. */
@@ -132,6 +167,10 @@ function expectation(service: ServiceConfig): string {
       return `accepted TCP connections on ${service.url?.host}`;
     case 'log':
       return `printed a line matching ${service.readiness.pattern}${service.url ? ` and accepted TCP connections on ${service.url.host}` : ''}`;
+    case 'command':
+      return `passed its readiness command (${service.readiness.command})`;
+    case 'function':
+      return 'passed its readiness function';
   }
 }
 

@@ -119,7 +119,7 @@ describe('the gate configuration file', () => {
       } };\n`,
     );
     const text = problemsOf(load(file)).join('\n');
-    assert.match(text, /services\.api\.url: expected a URL such as http:\/\/127\.0\.0\.1:3001 or tcp:\/\/127\.0\.0\.1:5432 \(its contract readiness probes it; only a service with log readiness may leave it out\), got nothing/);
+    assert.match(text, /services\.api\.url: expected a URL such as http:\/\/127\.0\.0\.1:3001 or tcp:\/\/127\.0\.0\.1:5432 \(its contract readiness probes it; only a service with log, command or function readiness may leave it out\), got nothing/);
     assert.match(text, /services\.jobs\.url: expected a URL .*\(its liveness is probed over HTTP\)/);
   });
 
