@@ -20,7 +20,7 @@ export type ServiceProbe = (timeoutMs: number) => Promise<ProbeOutcome>;
 export function serviceProbe(service: ServiceConfig, output: () => string[] = () => [], env: NodeJS.ProcessEnv = service.env): ServiceProbe {
   const { probeHeaders: headers, tls } = service;
   const readiness = service.readiness;
-  // Only log readiness may come without a URL (harness/config/gate-schema.ts); the others always have one.
+  // Only log, command and function readiness may come without a URL (harness/config/gate-schema.ts); the others always have one.
   const { url, healthUrl } = service as ServiceConfig & { url: URL; healthUrl: URL };
   switch (readiness.kind) {
     case 'contract':
