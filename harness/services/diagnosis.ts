@@ -142,9 +142,9 @@ function refusedCertificate(service: ServedService, outcome: Extract<ReadinessOu
   const cause = service.tls?.caFile
     ? [`  fix: point ${where}.ca at the authority that issued this certificate, renew the certificate, or accept any certificate for this local service with ${where}: { insecure: true } (docs/gate-config.md)`, otherHost]
     : [
-        '  fix: if it is this local service\'s own certificate, opt in for it in the gate configuration:',
-        `    ${where}: { insecure: true }                  accept any certificate (a dev server's self-signed one)`,
-        `    ${where}: { ca: '<the authority's PEM file>' }  trust the authority that issued it (mkcert: $(mkcert -CAROOT)/rootCA.pem)`,
+        `  fix: if it is this local service's own certificate, opt in for it, in ${service.setBy.service}:`,
+        "    tls: { insecure: true }                    accept any certificate (a dev server's self-signed one)",
+        "    tls: { ca: '<the authority's PEM file>' }  trust the authority that issued it (mkcert: $(mkcert -CAROOT)/rootCA.pem)",
         '  the probes then trust it, and the local browser project ignores certificate errors; the production project never does (docs/gate-config.md).',
         otherHost,
       ];
