@@ -15,6 +15,8 @@ export interface ResolveOptions {
   overrides: Map<string, ServiceOverride>;
   healthPath: string;
   defaultTimeoutMs: number;
+  /** PREFLIGHT_REUSE_EXISTING when set: over every service's reuseExisting. */
+  reuseExisting?: boolean;
   defaultStop: { signal: NodeJS.Signals; graceMs: number };
   /** Problems found here are added, so that every problem is reported at once. */
   problems: string[];
@@ -41,6 +43,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       command: setting('CMD', override.command !== undefined, 'command'),
       url: setting('URL', override.url !== undefined, 'url'),
       timeout: timeoutSetBy(name, { overridden: override.timeoutMs !== undefined, declared: declared.timeoutMs !== undefined, field: options.fromFile ? field(name, 'timeoutMs') : undefined }),
+      reuse: options.reuseExisting !== undefined ? 'PREFLIGHT_REUSE_EXISTING' : options.fromFile ? `${field(name, 'reuseExisting')}, or PREFLIGHT_REUSE_EXISTING` : 'PREFLIGHT_REUSE_EXISTING',
       service: options.fromFile ? `${display(options.file)} services.${name}` : `services.${name}`,
     };
     const urlText = override.url ?? declared.url;
@@ -50,6 +53,10 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
     const url = urlText === undefined ? undefined : new URL(urlText);
     if (url && needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
       options.problems.push(`${setBy.url}: expected an http:// or https:// URL (its ${declared.liveness && readinessDeclared.kind !== 'contract' && readinessDeclared.kind !== 'http' ? 'liveness' : `${readinessDeclared.kind} readiness`} is probed over HTTP), got ${JSON.stringify(urlText)}`);
+      continue;
+    }
+    if (url && declared.browser && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      options.problems.push(`${setBy.url}: expected an http:// or https:// URL (${field(name, 'browser')} makes it the specs' baseURL), got ${JSON.stringify(urlText)}`);
       continue;
     }
     if (url && portOfUrl(url) === undefined) {
@@ -114,6 +121,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       timeoutMs: override.timeoutMs ?? declared.timeoutMs ?? options.defaultTimeoutMs,
       stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
       probeHeaders: declared.probe?.headers ?? {},
+      reuseExisting: options.reuseExisting ?? declared.reuseExisting ?? false,
       tls,
       setBy,
     });

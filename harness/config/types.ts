@@ -47,10 +47,12 @@ export interface ServiceConfig {
   timeoutMs: number;
   stop: { signal: NodeJS.Signals; graceMs: number };
   probeHeaders: Record<string, string>;
+  /** Used, not started, when it already serves (judged by its readiness): its reuseExisting, or PREFLIGHT_REUSE_EXISTING. */
+  reuseExisting: boolean;
   /** A local https service's certificate, trusted by the probes and the local browser project (docs/gate-config.md). */
   tls?: ServiceTls;
-  /** Where the command, the URL and the readiness timeout were set, and the service's own fields (`<file> services.<name>`), for diagnoses. */
-  setBy: { command: string; url: string; timeout: string; service: string };
+  /** Where the command, the URL, the readiness timeout and the reuse were set, and the service's own fields (`<file> services.<name>`), for diagnoses. */
+  setBy: { command: string; url: string; timeout: string; reuse: string; service: string };
 }
 
 /** How the probes trust a local https service: the authority's certificate (PEM text, read from `caFile`), or any. */
@@ -63,14 +65,15 @@ export const isServed = (service: ServiceConfig): service is ServedService => se
 
 export interface PreflightConfig {
   services: ServiceConfig[];
-  /** The services named backend and frontend, when declared (the bundled demo's specs use them). */
+  /** The services named backend and frontend, when declared (the bundled demo's specs use them through target). */
   backend?: ServedService;
   frontend?: ServedService;
+  /** The specs' baseURL: the gate file's baseURL, else the URL of the service marked `browser: true`; never chosen by a name. */
+  baseURL?: URL;
   /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
   healthPath: string;
   /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
   readyTimeoutMs: number;
-  reuseExisting: boolean;
   /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
   production?: ProductionConfig;
   allowProductionWrites: boolean;
@@ -84,12 +87,17 @@ export interface PreflightConfig {
   /** Critical specs may be left out; the run is then marked partial and is not a gate. */
   allowPartial: boolean;
   chromiumPath?: string;
-  /** The drift rules file and the directory its file paths are relative to (absolute). */
-  drift: { rulesFile: string; root: string };
+  /**
+   * The drift rules file and the directory its file paths are relative to (absolute). `named`: the user named the file
+   * (driftRules, PREFLIGHT_DRIFT_RULES), so it must exist; the default drift.rules.ts may be absent (no drift check).
+   */
+  drift: { rulesFile: string; root: string; named: boolean };
   /** Where the specs live (absolute). */
   specsDir: string;
   /** The gate configuration file read, if any (absolute). */
   gateFile?: string;
+  /** The folder every default path resolves from: the gate file's (harness/core/project-root.ts). */
+  root: string;
 }
 
 export interface ProductionConfig {

@@ -1,9 +1,10 @@
-import { capturedVariable, isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
+import { capturedVariable, isServed, serviceVariable, type PreflightConfig, type ServedService, type ServiceConfig } from '../config/types.ts';
 import { addSecretValues } from '../secrets/redact.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
-import { attemptTimeoutMs, failsAtOnce, serviceProbe } from '../readiness/service-probe.ts';
+import type { ProbeOutcome } from '../readiness/probe.ts';
+import { attemptTimeoutMs, failsAtOnce, probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
@@ -34,6 +35,8 @@ export interface BootOptions {
   run?: RunIdentity;
   /** Called with each record as it changes, so the run state stays current. */
   onRecord?(record: ServiceRecord): void;
+  /** Called with each readiness probe's outcome while a service is awaited (the console's progress lines). */
+  onProbe?(service: string, outcome: ProbeOutcome): void;
 }
 
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
@@ -87,7 +90,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // (A service without a URL listens on no port: there is nothing to check.)
     const port = isServed(service) ? portOfUrl(service.url)! : undefined;
     if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
-      const existing = config.reuseExisting ? await serviceProbe(service, undefined, { ...service.env, ...serviceEnv, ...exported })(attemptTimeoutMs(service) ?? 2_000) : undefined;
+      const existing = service.reuseExisting ? await reuseProbe(service, { ...service.env, ...serviceEnv, ...exported })(attemptTimeoutMs(service) ?? 2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
@@ -125,8 +128,13 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     const after = service.readyAfter.length ? allReady(service.readyAfter.map((name) => readiness.get(name)!.promise)) : undefined;
     let afterReady = !after;
     void after?.then((ready) => (afterReady = ready));
+    const probe = serviceProbe(service, () => handle.log.tail(200), launchedEnv);
     const outcome = await waitUntilReady({
-      probe: serviceProbe(service, () => handle.log.tail(200), launchedEnv),
+      probe: async (timeoutMs) => {
+        const answer = await probe(timeoutMs);
+        options.onProbe?.(service.name, answer);
+        return answer;
+      },
       failsAtOnce: failsAtOnce(service),
       timeoutMs: service.timeoutMs,
       attemptTimeoutMs: attemptTimeoutMs(service),
@@ -239,6 +247,15 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
 function exportsOf(service: ServiceConfig, captured: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!captured || Object.keys(captured).length === 0) return undefined;
   return Object.fromEntries(Object.entries(captured).map(([group, value]) => [capturedVariable(service, group), value]));
+}
+
+/**
+ * Whether a service that already runs may be reused, judged by its readiness. A service judged by its output was not
+ * started here, so there is no output to read: its port accepting connections is what can be judged. A readiness
+ * command runs with `env`, as it would for a service started here.
+ */
+function reuseProbe(service: ServedService, env: NodeJS.ProcessEnv): ServiceProbe {
+  return service.readiness.kind === 'log' ? (timeoutMs) => probeTcp(service.url, timeoutMs) : serviceProbe(service, undefined, env);
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);

@@ -18,7 +18,8 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     timeoutMs: 10_000,
     stop: { signal: 'SIGTERM', graceMs: 3_000 },
     probeHeaders: {},
-    setBy: { command: 'the test', url: 'the test', timeout: 'the test', service: 'the test' },
+    reuseExisting: false,
+    setBy: { command: 'the test', url: 'the test', timeout: 'the test', reuse: 'the test', service: 'the test' },
     ...overrides,
   };
 }
