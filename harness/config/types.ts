@@ -3,16 +3,26 @@
 
 export type ServiceName = string;
 
+import type { ReadinessCheck } from './gate-schema.ts';
+
+const variablePart = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
 /** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
-export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') =>
-  `PREFLIGHT_${service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
+export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') => `PREFLIGHT_${variablePart(service.name)}_${what}`;
+
+/** A named group of a service's log readiness pattern, exported to later services and the specs: PREFLIGHT_<NAME>_<GROUP>. */
+export const capturedVariable = (service: Pick<ServiceConfig, 'name'>, group: string) => `PREFLIGHT_${variablePart(service.name)}_${variablePart(group)}`;
 
 /** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
 export type Readiness =
-  | { kind: 'contract' }
-  | { kind: 'http'; status: { min: number; max: number } }
+  /** `downForMs`: a "down" with the same reason for this long ends the boot (docs/gate-config.md). */
+  | { kind: 'contract'; downForMs: number }
+  /** `followRedirects`: as webServer does, unless the accepted statuses name a redirect (docs/gate-config.md). */
+  | { kind: 'http'; status: { min: number; max: number }; followRedirects: boolean }
   | { kind: 'tcp' }
-  | { kind: 'log'; pattern: RegExp };
+  | { kind: 'log'; pattern: RegExp }
+  | { kind: 'command'; command: string; attemptTimeoutMs: number }
+  | { kind: 'function'; check: ReadinessCheck; attemptTimeoutMs: number };
 
 export interface ServiceConfig {
   name: ServiceName;
@@ -37,9 +47,16 @@ export interface ServiceConfig {
   timeoutMs: number;
   stop: { signal: NodeJS.Signals; graceMs: number };
   probeHeaders: Record<string, string>;
-  /** Where the command, the URL and the readiness timeout were set, for diagnoses. */
-  setBy: { command: string; url: string; timeout: string };
+  /** Used, not started, when it already serves (judged by its readiness): its reuseExisting, or PREFLIGHT_REUSE_EXISTING. */
+  reuseExisting: boolean;
+  /** A local https service's certificate, trusted by the probes and the local browser project (docs/gate-config.md). */
+  tls?: ServiceTls;
+  /** Where the command, the URL, the readiness timeout and the reuse were set, and the service's own fields (`<file> services.<name>`), for diagnoses. */
+  setBy: { command: string; url: string; timeout: string; reuse: string; service: string };
 }
+
+/** How the probes trust a local https service: the authority's certificate (PEM text, read from `caFile`), or any. */
+export type ServiceTls = { ca: string; caFile: string; insecure?: undefined } | { insecure: true; ca?: undefined; caFile?: undefined };
 
 /** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
 export type ServedService = ServiceConfig & { url: URL; urlText: string; healthUrl: URL };
@@ -48,14 +65,15 @@ export const isServed = (service: ServiceConfig): service is ServedService => se
 
 export interface PreflightConfig {
   services: ServiceConfig[];
-  /** The services named backend and frontend, when declared (the bundled demo's specs use them). */
+  /** The services named backend and frontend, when declared (the bundled demo's specs use them through target). */
   backend?: ServedService;
   frontend?: ServedService;
+  /** The specs' baseURL: the gate file's baseURL, else the URL of the service marked `browser: true`; never chosen by a name. */
+  baseURL?: URL;
   /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
   healthPath: string;
   /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
   readyTimeoutMs: number;
-  reuseExisting: boolean;
   /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
   production?: ProductionConfig;
   allowProductionWrites: boolean;
@@ -69,12 +87,17 @@ export interface PreflightConfig {
   /** Critical specs may be left out; the run is then marked partial and is not a gate. */
   allowPartial: boolean;
   chromiumPath?: string;
-  /** The drift rules file and the directory its file paths are relative to (absolute). */
-  drift: { rulesFile: string; root: string };
+  /**
+   * The drift rules file and the directory its file paths are relative to (absolute). `named`: the user named the file
+   * (driftRules, PREFLIGHT_DRIFT_RULES), so it must exist; the default drift.rules.ts may be absent (no drift check).
+   */
+  drift: { rulesFile: string; root: string; named: boolean };
   /** Where the specs live (absolute). */
   specsDir: string;
   /** The gate configuration file read, if any (absolute). */
   gateFile?: string;
+  /** The folder every default path resolves from: the gate file's (harness/core/project-root.ts). */
+  root: string;
 }
 
 export interface ProductionConfig {

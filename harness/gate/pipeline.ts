@@ -57,19 +57,26 @@ async function begin(run: GateRun): Promise<GateStart> {
     throw new PreflightError(diagnosis);
   }
 
-  // 4. Boot: every service at once, its outcome published to the workers as soon as it settles.
+  // 4. Boot: every service at once, its outcome published to the workers as soon as it settles, its progress on the console.
+  run.progress.watch(config.services);
   const boot = bootServices(config, {
     logDir: paths.logs,
     env: serviceEnvironment(config),
     run: run.identity,
-    onRecord: (record) => run.record(record),
+    onRecord: (record) => {
+      run.record(record);
+      run.progress.record(record);
+    },
+    onProbe: (name, outcome) => run.progress.probe(name, outcome),
   });
+  void boot.outcome.then((settled) => run.progress.settled(settled), () => run.progress.stop());
   const channel = await openBootChannel(boot.outcome, () => run.serviceList(), () => run.productionWrites);
   publishBootChannel(channel.url);
 
   return {
     outcome: boot.outcome,
     teardown: async () => {
+      run.progress.stop();
       await channel.close();
       await boot.teardown();
     },

@@ -4,7 +4,7 @@ import { chooseChromium, chromiumLaunchOptions } from '../browser/chromium.ts';
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { defaultConfig, loadConfig } from '../config/load-config.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { isShardedRun, isTestRunnerProcess, WORKER_INDEX_VAR } from '../gate/playwright-private.ts';
+import { isShardedRun, isTestRunnerProcess, reporterOutputPlugin, WORKER_INDEX_VAR } from '../gate/playwright-private.ts';
 import { publishedProxy, routeWorkerThroughProxy } from '../production/proxy-clients.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
@@ -48,6 +48,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
   if (proxy) routeWorkerThroughProxy(proxy);
 
   return defineConfig({
+    // The boot's progress (harness/gate/boot-progress.ts) is printed through the reporters, as webServer's output is.
+    ...reporterOutputPlugin((print) => runOfThisProcess().progress.attach(print)),
     testDir: options.testDir ? path.resolve(PROJECT_ROOT, options.testDir) : preflight.specsDir,
     outputDir: paths.testResults,
     globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
@@ -66,7 +68,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       [GATE_REPORTER],
     ],
     use: {
-      baseURL: preflight.frontend?.url.origin,
+      // From the gate file (its baseURL, or the service marked browser: true), never from a service's name.
+      baseURL: preflight.baseURL?.href,
       actionTimeout: 5_000,
       navigationTimeout: 15_000,
       trace: 'retain-on-failure',
@@ -74,7 +77,12 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       ...options.use,
     },
     projects: [
-      { name: 'local', testIgnore: PRODUCTION_ONLY_SPECS, use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) } },
+      {
+        name: 'local',
+        testIgnore: PRODUCTION_ONLY_SPECS,
+        // A local service's own certificate, opted in with its tls setting: accepted here, never in the production project.
+        use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser), ...(preflight.services.some((service) => service.tls) ? { ignoreHTTPSErrors: true } : {}) },
+      },
       ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser), !preflight.allowProductionWrites)] : []),
       // An invalid production URL: --project=production still reaches global setup, which names the problem.
       ...(!loaded.ok && loaded.productionRequested ? [productionProjectPlaceholder()] : []),

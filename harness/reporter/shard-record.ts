@@ -17,6 +17,8 @@ export interface ShardRecord {
   setupProblems: SetupProblem[];
   /** Drift found before boot; optional so records of older shards still read. */
   drift?: DriftFinding[];
+  /** Why drift was not checked, if it was not. */
+  driftNotChecked?: string;
   /** Why the harness stopped this shard's run early (a service never became ready): its interruption is a failure. */
   stoppedEarly?: string;
   /** Writes to production the read-only proxy refused, with the spec each belongs to. */

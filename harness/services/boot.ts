@@ -1,8 +1,10 @@
-import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
+import { capturedVariable, isServed, serviceVariable, type PreflightConfig, type ServedService, type ServiceConfig } from '../config/types.ts';
+import { addSecretValues } from '../secrets/redact.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
-import { serviceProbe } from '../readiness/service-probe.ts';
+import type { ProbeOutcome } from '../readiness/probe.ts';
+import { attemptTimeoutMs, failsAtOnce, probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
@@ -33,6 +35,8 @@ export interface BootOptions {
   run?: RunIdentity;
   /** Called with each record as it changes, so the run state stays current. */
   onRecord?(record: ServiceRecord): void;
+  /** Called with each readiness probe's outcome while a service is awaited (the console's progress lines). */
+  onProbe?(service: string, outcome: ProbeOutcome): void;
 }
 
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
@@ -57,6 +61,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     readiness.set(service.name, { promise, settle });
   }
   const serviceEnv = { ...options.env, ...serviceUrlEnvironment(config) };
+  // What ready services' log patterns captured (PREFLIGHT_<NAME>_<GROUP>), for every service started after them.
+  const exported: Record<string, string> = {};
 
   const publish = (record: ServiceRecord) => options.onRecord?.(record);
 
@@ -84,7 +90,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // (A service without a URL listens on no port: there is nothing to check.)
     const port = isServed(service) ? portOfUrl(service.url)! : undefined;
     if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
-      const existing = config.reuseExisting ? await serviceProbe(service)(2_000) : undefined;
+      const existing = service.reuseExisting ? await reuseProbe(service, { ...service.env, ...serviceEnv, ...exported })(attemptTimeoutMs(service) ?? 2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
@@ -103,8 +109,9 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       return record;
     }
     let handle: RunningService;
+    const launchedEnv = { ...service.env, ...serviceEnv, ...exported };
     try {
-      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv }, run: options.run });
+      handle = await launchService(service, { logDir: options.logDir, env: launchedEnv, run: options.run });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const why = (error as Error).message;
@@ -121,10 +128,17 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     const after = service.readyAfter.length ? allReady(service.readyAfter.map((name) => readiness.get(name)!.promise)) : undefined;
     let afterReady = !after;
     void after?.then((ready) => (afterReady = ready));
+    const probe = serviceProbe(service, () => handle.log.tail(200), launchedEnv);
     const outcome = await waitUntilReady({
-      probe: serviceProbe(service, () => handle.log.tail(200)),
-      failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
+      probe: async (timeoutMs) => {
+        const answer = await probe(timeoutMs);
+        options.onProbe?.(service.name, answer);
+        return answer;
+      },
+      failsAtOnce: failsAtOnce(service),
       timeoutMs: service.timeoutMs,
+      attemptTimeoutMs: attemptTimeoutMs(service),
+      downForMs: service.readiness.kind === 'contract' ? service.readiness.downForMs : undefined,
       hopeless: () => watcherGaveUp(handle),
       exited: handle.exited,
       signal: abort.signal,
@@ -162,7 +176,13 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     Object.assign(record, contractFields(outcome.verdict), {
       readyAt: new Date(outcome.readyAt).toISOString(),
       msToReady: outcome.readyAt - handle.spawnedAt,
+      exports: exportsOf(service, outcome.verdict.captured),
     });
+    if (record.exports) {
+      // A captured token is hidden like the runner's own secrets (by its variable's name).
+      addSecretValues(record.exports);
+      Object.assign(exported, record.exports);
+    }
     publish(record);
     const diedDuringRun = (died: NonNullable<ServiceRecord['diedDuringRun']>) => {
       if (tearingDown || record.diedDuringRun) return;
@@ -221,6 +241,21 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
     version: verdict.body?.version,
     releaseId: verdict.body?.releaseId,
   };
+}
+
+/** The named groups a service's log pattern captured, as the variables later services and the specs get. */
+function exportsOf(service: ServiceConfig, captured: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!captured || Object.keys(captured).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(captured).map(([group, value]) => [capturedVariable(service, group), value]));
+}
+
+/**
+ * Whether a service that already runs may be reused, judged by its readiness. A service judged by its output was not
+ * started here, so there is no output to read: its port accepting connections is what can be judged. A readiness
+ * command runs with `env`, as it would for a service started here.
+ */
+function reuseProbe(service: ServedService, env: NodeJS.ProcessEnv): ServiceProbe {
+  return service.readiness.kind === 'log' ? (timeoutMs) => probeTcp(service.url, timeoutMs) : serviceProbe(service, undefined, env);
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);

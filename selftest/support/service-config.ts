@@ -11,14 +11,15 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     env: {},
     url,
     urlText: url.href,
-    readiness: { kind: 'contract' },
+    readiness: { kind: 'contract', downForMs: 15_000 },
     healthUrl: new URL('/health', url),
     dependsOn: [],
     readyAfter: [],
     timeoutMs: 10_000,
     stop: { signal: 'SIGTERM', graceMs: 3_000 },
     probeHeaders: {},
-    setBy: { command: 'the test', url: 'the test', timeout: 'the test' },
+    reuseExisting: false,
+    setBy: { command: 'the test', url: 'the test', timeout: 'the test', reuse: 'the test', service: 'the test' },
     ...overrides,
   };
 }
