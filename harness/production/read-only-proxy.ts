@@ -72,6 +72,8 @@ function hostAndPort(authority: string, defaultPort: number): { host: string; po
 
 export async function startReadOnlyProxy(options: ReadOnlyProxyOptions): Promise<ReadOnlyProxy> {
   const [addresses, authority] = await Promise.all([ProductionAddresses.of(options.production), createProxyAuthority()]);
+  // Production's own names get their certificates while the workers start, not on the first request.
+  for (const url of [options.production.url, options.production.apiUrl]) if (url.protocol === 'https:') authority.contextFor(bareHost(url.hostname)).catch(() => undefined);
   const sockets = new Set<net.Socket>();
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   // Connections whose TLS (or plain HTTP) ends here: the production destination each was opened for.

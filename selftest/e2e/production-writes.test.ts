@@ -87,12 +87,13 @@ describe('production writes', () => {
     assert.match(reasons["production spelled [::1] instead of localhost (Node's fetch)"] ?? '', write('POST', spelled(prod.apiUrl, '[::1]'), '/api/stories'));
     assert.match(reasons['production spelled 127.0.0.1 from the page'] ?? '', write('POST', spelled(prod.url, '127.0.0.1'), '/tell-your-story'));
     assert.match(reasons["Node's fetch saved at import time"] ?? '', write('POST', prod.apiUrl, '/api/stories'));
+    assert.match(reasons["Node's https.request with its default agent (as axios and got send)"] ?? '', write('POST', prod.apiUrl, '/api/stories'));
     assert.match(reasons['a browser the spec launches itself, then a page fetch'] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons['Navigator.prototype.sendBeacon, then the page closes'] ?? '', write('POST', prod.url, '/tell-your-story'));
     assert.match(reasons['a GET that says X-HTTP-Method-Override: DELETE'] ?? '', /blocked a write to production: GET .*\/api\/stories\/1 \(with X-HTTP-Method-Override: DELETE\)/);
     assert.match(reasons['@playwright/test, request.post'] ?? '', write('POST', prod.apiUrl, '/api/stories'));
     assert.match(reasons['@playwright/test, a form'] ?? '', write('POST', prod.url, '/tell-your-story'));
-    assert.equal(critical.length, 22, `every attack is a critical finding:\n${critical.map((finding: any) => finding.title).join('\n')}`);
+    assert.equal(critical.length, 23, `every attack is a critical finding:\n${critical.map((finding: any) => finding.title).join('\n')}`);
 
     const received = prod.requests();
     assert.ok(received.some((line) => line.startsWith('request GET /tell-your-story')), `reads went through:\n${received.join('\n')}`);
