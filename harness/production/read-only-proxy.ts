@@ -46,7 +46,7 @@ interface Destination {
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
-/** Why this request is a write ("POST", "GET with X-HTTP-Method-Override: DELETE"), or undefined for a read. */
+/** Why this request is a write ("POST", "GET (with X-HTTP-Method-Override: DELETE)"), or undefined for a read. */
 function writeOf(method: string, headers: http.IncomingHttpHeaders): string | undefined {
   const verb = method.toUpperCase();
   if (!READ_METHODS.has(verb)) return verb;
@@ -61,13 +61,10 @@ function endToEnd(rawHeaders: string[]): string[] {
   return kept;
 }
 
-function hostAndPort(authority: string, defaultPort: number): { host: string; port: number } | undefined {
-  try {
-    const url = new URL(`http://${authority}`);
-    return { host: bareHost(url.hostname), port: Number(url.port || defaultPort) };
-  } catch {
-    return undefined;
-  }
+/** The host and port of a CONNECT request's `host:port` or `[v6]:port` (a URL would drop port 80 as http's default). */
+function hostAndPort(authority: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:/\s]+)):(\d{1,5})$/.exec(authority);
+  return match ? { host: bareHost(match[1] ?? match[2]!), port: Number(match[3]) } : undefined;
 }
 
 export async function startReadOnlyProxy(options: ReadOnlyProxyOptions): Promise<ReadOnlyProxy> {
@@ -164,7 +161,7 @@ export async function startReadOnlyProxy(options: ReadOnlyProxyOptions): Promise
 
   const tunnel = async (worker: number, req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     track(client);
-    const target = hostAndPort(req.url ?? '', 443);
+    const target = hostAndPort(req.url ?? '');
     if (!target) return void client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     const match = await addresses.match(target.host, target.port);
     if (!match) {
