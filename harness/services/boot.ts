@@ -5,7 +5,9 @@ import { hostOf } from '../network/resolve-host.ts';
 import { serviceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
-import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
+import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, portClashCause, watcherGaveUp } from './diagnosis.ts';
+import { findPortClash } from './port-clash.ts';
+import type { ExitInfo } from '../core/exit-info.ts';
 import { launchService, type RunningService } from './launch.ts';
 import type { RunIdentity } from './run-identity.ts';
 import { watchLiveness } from './liveness.ts';
@@ -38,6 +40,14 @@ export interface BootOptions {
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
 export function serviceUrlEnvironment(config: Pick<PreflightConfig, 'services'>): Record<string, string> {
   return Object.fromEntries(config.services.filter(isServed).map((service) => [serviceVariable(service, 'URL'), service.urlText]));
+}
+
+/** The URLs a service's dependencies (dependsOn, readyAfter) give under their urlAs: DATABASE_URL from its database. */
+export function dependencyUrlEnvironment(service: ServiceConfig, config: Pick<PreflightConfig, 'services'>): Record<string, string> {
+  const dependencies = new Set([...service.dependsOn, ...service.readyAfter]);
+  return Object.fromEntries(
+    config.services.filter(isServed).flatMap((dependency) => (dependency.urlAs && dependencies.has(dependency.name) ? [[dependency.urlAs, dependency.urlText]] : [])),
+  );
 }
 
 /**
@@ -104,7 +114,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     }
     let handle: RunningService;
     try {
-      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv }, run: options.run });
+      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv, ...dependencyUrlEnvironment(service, config) }, run: options.run });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const why = (error as Error).message;
@@ -126,7 +136,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
       timeoutMs: service.timeoutMs,
       hopeless: () => watcherGaveUp(handle),
-      exited: handle.exited,
+      exited: service.detached ? failedStart(handle) : handle.exited,
       signal: abort.signal,
       after,
     });
@@ -151,7 +161,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     if (!outcome.ok) {
       const silent = outcome.reason === 'timeout' && outcome.lastProbe?.kind !== 'answered' && outcome.lastProbe?.kind !== 'timeout';
       const families = silent && service.readiness.kind !== 'log' && isServed(service) ? await addressFamilyLine(service) : undefined;
-      record.failure = diagnoseNotReady(handle, outcome, families);
+      const clash = outcome.reason === 'exited' ? findPortClash(handle, started) : undefined;
+      record.failure = diagnoseNotReady(handle, outcome, families, clash && portClashCause(service, clash, config.services));
       if (outcome.reason === 'exited' && !afterReady) record.failure.diagnosis += `\n${exitedBeforeReadyAfter(service)}`;
       if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
       // What the contract last said (down, a violation) is part of the record, whatever ended the wait.
@@ -169,9 +180,12 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       record.diedDuringRun = died;
       publish(record);
     };
-    void handle.exited.then((exit) => {
-      diedDuringRun({ exitCode: exit.exitCode, signal: exit.signal, at: new Date(exit.at).toISOString(), diagnosis: diagnoseDiedDuringRun(handle, exit) });
-    });
+    // A detached service's command has done its work once its daemon runs; the daemon is watched by its liveness.
+    if (!service.detached) {
+      void handle.exited.then((exit) => {
+        diedDuringRun({ exitCode: exit.exitCode, signal: exit.signal, at: new Date(exit.at).toISOString(), diagnosis: diagnoseDiedDuringRun(handle, exit) });
+      });
+    }
     if (service.liveness) stopWatching.push(watchLiveness(handle, service.liveness, diedDuringRun));
     return record;
   };
@@ -221,6 +235,19 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
     version: verdict.body?.version,
     releaseId: verdict.body?.releaseId,
   };
+}
+
+/**
+ * A detached service's start command ends once its daemon is started: exit 0 is its start (noted in its log), and only
+ * another exit (a code, a signal) is a failed start that ends the wait.
+ */
+function failedStart(handle: RunningService): Promise<ExitInfo> {
+  return new Promise((resolve) => {
+    void handle.exited.then((exit) => {
+      if (exit.exitCode !== 0) return resolve(exit);
+      handle.log.note(`# preflight: ${handle.service.name}: its start command exited with code 0 (detached): its daemon is judged by its readiness from now on`);
+    });
+  });
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);
