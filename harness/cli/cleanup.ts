@@ -1,10 +1,14 @@
 import { procAvailable, readProcess, readStat } from '../services/process-table.ts';
 import { findPreflightProcesses, SERVICE_TAG_VAR, type PreflightProcess } from '../services/run-identity.ts';
 import { terminateServiceTree } from '../services/terminate.ts';
+import { ownerAlive } from '../services/run-identity.ts';
+import { runStopCommand } from '../services/stop-command.ts';
+import { listStopRecords, removeStopRecord } from '../services/stop-records.ts';
+import { redact } from '../secrets/redact.ts';
 
 export const summary = 'stop the services earlier preflight runs left running (only those; never a process preflight did not start)';
 
-const USAGE = 'usage: npx preflight cleanup\n  stops every process that carries the marks of a preflight run whose runner is gone (docs/architecture.md "Leftovers and cleanup")';
+const USAGE = 'usage: npx preflight cleanup\n  runs the stop commands left by preflight runs whose runner is gone, then stops every process that carries the marks of such a run (docs/architecture.md "Leftovers and cleanup")';
 
 /**
  * `npx preflight cleanup`: stops the leftovers of earlier runs. A process counts only when its environment carries
@@ -20,12 +24,14 @@ export async function run(args: string[]): Promise<number> {
     console.error('preflight cleanup: this OS does not tell processes\' environments (/proc), so preflight cannot tell its own processes from others; nothing was stopped.');
     return 3;
   }
+  // First the stop commands of services whose runner and watchdog both died: the only way to a daemon without marks.
+  const stopped = await runLeftStopCommands();
   const found = findPreflightProcesses();
   const live = found.filter((entry) => !entry.leftover);
   const leftovers = found.filter((entry) => entry.leftover);
   const liveNote = live.length ? ` (${live.length} process${live.length === 1 ? '' : 'es'} of a run still going on left alone)` : '';
   if (leftovers.length === 0) {
-    console.log(`preflight cleanup: no leftovers of earlier preflight runs${liveNote}.`);
+    console.log(stopped ? `preflight cleanup: ran ${stopped} stop command${stopped === 1 ? '' : 's'} of earlier preflight runs; no other leftovers${liveNote}.` : `preflight cleanup: no leftovers of earlier preflight runs${liveNote}.`);
     return 0;
   }
 
@@ -47,4 +53,20 @@ export async function run(args: string[]): Promise<number> {
   }
   console.log(`preflight cleanup: stopped ${leftovers.length} leftover process${leftovers.length === 1 ? '' : 'es'} of earlier preflight runs${liveNote}.`);
   return 0;
+}
+
+/**
+ * The stop commands (stop.command) that runs whose runner is gone left recorded (harness/services/stop-records.ts):
+ * run once each, in the service's folder, with the variables it had (those whose names look secret were not kept).
+ * Returns how many ran.
+ */
+async function runLeftStopCommands(): Promise<number> {
+  const left = listStopRecords().filter((record) => !ownerAlive(record.owner));
+  for (const record of left) {
+    console.log(`running the stop command of ${record.service} (run ${record.runId}, whose runner is gone) in ${record.cwd}: ${record.command}`);
+    const output = { write: (chunk: Buffer | string) => process.stdout.write(redact(chunk.toString())), note: (line: string) => console.log(redact(line.replace(/^# preflight: /, '  '))) };
+    await runStopCommand({ ...record, env: { ...process.env, ...record.env } }, output);
+    removeStopRecord(record.file);
+  }
+  return left.length;
 }

@@ -1,5 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import type { ServiceLog } from './service-log.ts';
+
+/** Where a stop command's output and preflight's notes about it go: the service's log (ServiceLog), or the console. */
+export interface StopOutput {
+  write(chunk: Buffer | string): void;
+  note(line: string): void;
+}
 
 /** A service's stop command (stop.command) and what it runs with: the service's folder, environment and marks. */
 export interface StopCommand {
@@ -14,7 +19,7 @@ export interface StopCommand {
  * Runs the stop command at teardown, its output in the service's log. Resolves when it exits or its time is up;
  * what it left running carries the service's marks and is stopped with the rest of the tree.
  */
-export function runStopCommand(stop: StopCommand, log: ServiceLog): Promise<void> {
+export function runStopCommand(stop: StopCommand, log: StopOutput): Promise<void> {
   log.note(`# preflight: ${stop.service}: running its stop command: ${stop.command}`);
   return new Promise((resolve) => {
     const child = spawn(stop.command, { shell: true, cwd: stop.cwd, env: stop.env, stdio: ['ignore', 'pipe', 'pipe'] });

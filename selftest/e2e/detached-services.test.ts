@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { isRunning, procAvailable } from '../../harness/services/process-table.ts';
+import { randomUUID } from 'node:crypto';
+import { execa } from 'execa';
+import { isRunning, procAvailable, readStat } from '../../harness/services/process-table.ts';
+import { removeStopRecord, writeStopRecord } from '../../harness/services/stop-records.ts';
 import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
 import { freePort } from '../support/ports.ts';
@@ -121,5 +124,35 @@ describe('a start command that daemonizes', { skip: !procAvailable && 'needs /pr
     const run = { mark: gate.mark } as GateRun;
     await until(() => leftoverProcesses(run).length === 0, 'every process of the killed run gone').catch(() => undefined);
     assert.deepEqual(leftoverProcesses(run), [], 'nothing of the killed run is left');
+  });
+
+  it('`npx preflight cleanup` runs the stop command a run left recorded when its runner and watchdog both died, and no other', async () => {
+    const store = await storeEnvironment('detached.config.ts');
+    // The store started by hand, as a container would run: none of preflight's marks.
+    const started = await execa(process.execPath, ['start.mjs'], { cwd: fixture, env: { PATH: process.env.PATH!, STORE_DATA_DIR: store.dataDir, PREFLIGHT_STORE_URL: store.url, STORE_DAEMON_CLEAN_ENV: '1' }, extendEnv: false });
+    assert.equal(started.exitCode, 0);
+    await until(() => daemonPid(store.dataDir) !== undefined, 'the store daemon serving');
+    const pid = daemonPid(store.dataDir)!;
+    stray.push(pid);
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const record = (runId: string, owner: string) =>
+      writeStopRecord({ service: 'store', command: 'node stop.mjs', cwd: fixture, env: { STORE_DATA_DIR: store.dataDir }, timeoutMs: 10_000, runId, owner, tag: `store-${randomUUID()}` })!;
+    const left = record(randomUUID(), `${gone.pid}:${readStat(process.pid)!.startTicks}`);
+    const live = record(randomUUID(), `${process.pid}:${readStat(process.pid)!.startTicks}`);
+    try {
+      const cleanup = await execa('npx', ['preflight', 'cleanup'], { cwd: repoRoot, reject: false, all: true });
+      assert.equal(cleanup.exitCode, 0, cleanup.all);
+      assert.match(cleanup.all!, /running the stop command of store \(run [0-9a-f-]{36}, whose runner is gone\) in .*daemon-store: node stop\.mjs/);
+      assert.match(cleanup.all!, /store: stopped pid \d+/);
+      assert.match(cleanup.all!, /ran 1 stop command of earlier preflight runs/);
+      assert.equal(isRunning(pid), false, 'the daemon is stopped');
+      assert.match(stops(store.dataDir), new RegExp(`^stopped pid ${pid}\\n$`));
+      assert.equal(fs.existsSync(left), false, 'the record is gone once its command ran');
+      assert.equal(fs.existsSync(live), true, 'the record of a run still going on is left alone');
+    } finally {
+      removeStopRecord(live);
+      removeStopRecord(left);
+    }
   });
 });
