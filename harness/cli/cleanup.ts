@@ -5,6 +5,7 @@ import { ownerAlive } from '../services/run-identity.ts';
 import { runStopCommand } from '../services/stop-command.ts';
 import { listStopRecords, removeStopRecord } from '../services/stop-records.ts';
 import { redact } from '../secrets/redact.ts';
+import { removeAbandonedClusterDirs } from '../database/ephemeral-dirs.ts';
 
 export const summary = 'stop the services earlier preflight runs left running (only those; never a process preflight did not start)';
 
@@ -26,6 +27,7 @@ export async function run(args: string[]): Promise<number> {
   }
   // First the stop commands of services whose runner and watchdog both died: the only way to a daemon without marks.
   const stopped = await runLeftStopCommands();
+  for (const dir of removeAbandonedClusterDirs()) console.log(`removed ${dir}: the cluster of a postgres() database whose program was killed`);
   const found = findPreflightProcesses();
   const live = found.filter((entry) => !entry.leftover);
   const leftovers = found.filter((entry) => entry.leftover);
