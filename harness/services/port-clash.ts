@@ -11,8 +11,8 @@ export interface PortClash {
   process: ProcessEntry;
 }
 
-// "port 3300", "Port: 3300", "PORT=3300", "127.0.0.1:3300", "[::1]:3300", "localhost:3300": how programs name a port.
-const PORT_MENTION = /\bport\b\D{0,12}?(\d{2,5})\b|(?:\d{1,3}(?:\.\d{1,3}){3}|\]|localhost):(\d{2,5})\b/gi;
+// "port 3300", "Port: 3300", "PORT=3300", "127.0.0.1:3300", "[::1]:3300", ":::3300", "localhost:3300": how programs name a port.
+const PORT_MENTION = /\bport\b\D{0,12}?(\d{2,5})\b|(?:\d{1,3}(?:\.\d{1,3}){3}|\]|localhost|::):(\d{2,5})\b/gi;
 const MAX_PORTS_LOOKED_UP = 8;
 
 /** The ports named in lines of output, most recent last, each once. */
