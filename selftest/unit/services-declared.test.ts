@@ -10,7 +10,7 @@ import { postgres } from '../../harness/config/postgres.ts';
 import { installCommand, testedVersion } from '../../harness/database/embedded-postgres.ts';
 import { dependencyUrlEnvironment } from '../../harness/services/boot.ts';
 import { assignFreePorts } from '../../harness/services/free-ports.ts';
-import { portsNamedIn } from '../../harness/services/port-clash.ts';
+import { portsNamedTaken } from '../../harness/services/port-clash.ts';
 import { repoRoot } from '../support/demo-process.ts';
 
 const load = (file: string, env: NodeJS.ProcessEnv = {}) => parseConfig({ ...env, PREFLIGHT_CONFIG: file }, loadGateFile({ ...env, PREFLIGHT_CONFIG: file }));
@@ -62,11 +62,15 @@ describe('daemonizing services and databases in the gate file', () => {
     assert.equal(worker.config.services[0]!.urlText, pg!.urlText);
   });
 
-  it('the ports a service\'s output names, however it names them', () => {
-    assert.deepEqual(portsNamedIn(['Port validation failed: Port 3300 (FRONTEND_PORT) is already in use']), [3300]);
-    assert.deepEqual(portsNamedIn(['Error: listen EADDRINUSE: address already in use 127.0.0.1:3001', 'listen EADDRINUSE: address already in use :::3002']), [3001, 3002]);
-    assert.deepEqual(portsNamedIn(['PORT=5173 taken', 'connect ECONNREFUSED [::1]:5432', 'http://localhost:8080/x']), [5173, 5432, 8080]);
-    assert.deepEqual(portsNamedIn(['took 3300 ms', 'version 18.4.0']), [], 'numbers that are not ports');
+  it('the ports a service\'s output says are taken, however it says so; not the ports it merely names', () => {
+    assert.deepEqual(portsNamedTaken(['Port validation failed: Port 3300 (FRONTEND_PORT) is already in use']), [3300]);
+    assert.deepEqual(portsNamedTaken(['Error: listen EADDRINUSE: address already in use 127.0.0.1:3001', 'listen EADDRINUSE: address already in use :::3002']), [3001, 3002]);
+    // The real backend of issue #20: the ports on the lines after the one that says so.
+    assert.deepEqual(portsNamedTaken(['CRITICAL: Port validation failed in STRICT_PORT_MODE', '   Occupied ports detected:', '   - Port 3300: PID 4242 (node)']), [3300]);
+    assert.deepEqual(portsNamedTaken(['PORT=5173 is taken', 'listen EADDRINUSE [::1]:5432', 'localhost:8080 in use']), [5173, 5432, 8080]);
+    // A backend that names its database's address and then exits for another reason: no port was taken.
+    assert.deepEqual(portsNamedTaken(['[api] database PostgreSQL at 127.0.0.1:44199', '[api] fault: exiting with code 1 before listening']), []);
+    assert.deepEqual(portsNamedTaken(['address already in use, after 3300 ms', 'version 18.4.0']), [], 'numbers that are not ports');
   });
 
   it('names the embedded-postgres version preflight is tested with, from its package.json', () => {
