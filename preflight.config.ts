@@ -29,6 +29,8 @@ export default defineGate({
       // becomes ready is named as the cause (docs/gate-config.md).
       readyAfter: ['backend'],
       readiness: { kind: 'contract' },
+      // The specs' baseURL: page.goto('/') opens the frontend.
+      browser: true,
     },
   },
 });

@@ -1,26 +1,29 @@
+import type { CommandSpec } from './command-line.ts';
 import { procAvailable, readProcess, readStat } from '../services/process-table.ts';
-import { findPreflightProcesses, SERVICE_TAG_VAR, type PreflightProcess } from '../services/run-identity.ts';
+import { findPreflightProcesses, ownerAlive, SERVICE_TAG_VAR, type PreflightProcess } from '../services/run-identity.ts';
 import { terminateServiceTree } from '../services/terminate.ts';
-import { ownerAlive } from '../services/run-identity.ts';
 import { runStopCommand } from '../services/stop-command.ts';
 import { listStopRecords, removeStopRecord } from '../services/stop-records.ts';
 import { redact } from '../secrets/redact.ts';
 import { removeAbandonedClusterDirs } from '../database/ephemeral-dirs.ts';
 
-export const summary = 'stop the services earlier preflight runs left running (only those; never a process preflight did not start)';
-
-const USAGE = 'usage: npx preflight cleanup\n  runs the stop commands left by preflight runs whose runner is gone, then stops every process that carries the marks of such a run (docs/architecture.md "Leftovers and cleanup")';
+export const command: CommandSpec = {
+  name: 'cleanup',
+  summary: 'Stop the services earlier preflight runs left running, and never a process preflight did not start.',
+  options: {},
+  notes: [
+    'A process counts when it carries the marks of a preflight run whose runner is gone (docs/architecture.md "Leftovers and cleanup").',
+    'First it runs the stop commands (stop.command) such runs left recorded, the only way to a daemon that kept none of the marks, and removes the folders of killed postgres() databases.',
+  ],
+  exitCodes: '0 nothing left or all stopped, 3 a process survived or this OS cannot tell preflight\'s processes',
+};
 
 /**
  * `npx preflight cleanup`: stops the leftovers of earlier runs. A process counts only when its environment carries
  * preflight's marks (harness/services/run-identity.ts) and its run's runner no longer runs: a process preflight did
  * not start, or one of a run still going on, is never touched.
  */
-export async function run(args: string[]): Promise<number> {
-  if (args.length > 0) {
-    console.error(`preflight cleanup: unexpected argument ${args[0]}\n${USAGE}`);
-    return 3;
-  }
+export async function run(): Promise<number> {
   if (!procAvailable) {
     console.error('preflight cleanup: this OS does not tell processes\' environments (/proc), so preflight cannot tell its own processes from others; nothing was stopped.');
     return 3;

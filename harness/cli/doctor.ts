@@ -10,6 +10,7 @@ import { systemResolver, type HostResolver } from '../network/resolve-host.ts';
 import { urlVariable } from '../network/readiness-families.ts';
 import { checkCertificate, expiryWarning } from '../production/certificate-check.ts';
 import { exitCodeFor } from '../core/findings.ts';
+import type { CommandSpec } from './command-line.ts';
 
 export interface DoctorOptions {
   env?: NodeJS.ProcessEnv;
@@ -59,8 +60,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<number> {
     const families = await probeAddressFamilies(target.url, { resolver });
     const finding = diagnoseFamilies(families, { name: target.name, variable: target.variable });
     if (finding.level === 'silent') {
-      // Local services are started by the gate itself, so nothing answering there is expected unless they are to be reused.
-      const level: Level = target.startedByGate && !config.reuseExisting ? 'ok' : 'problem';
+      // Local services are started by the gate itself (a reusable one too, when nothing serves there): nothing answering is expected.
+      const level: Level = target.startedByGate ? 'ok' : 'problem';
       report(level, `${finding.text}${level === 'ok' ? ' (not running; `npx playwright test` starts it)' : ''}`);
     } else {
       report(finding.level, finding.text);
@@ -100,5 +101,10 @@ function finish(levels: Level[], print: (line: string) => void): number {
 }
 
 // The command's registry entry (harness/cli/main.ts) is this module.
-export const summary = 'Node, name resolution, the browser, and which address families answer on each configured URL';
-export const run = (_args: string[]) => runDoctor();
+export const command: CommandSpec = {
+  name: 'doctor',
+  summary: 'Check this machine: Node, how localhost resolves, the browser, and which address families answer on each configured URL.',
+  options: {},
+  exitCodes: '0 all sound, 1 warnings, 3 a problem (an invalid configuration, no browser, a URL nothing answers on)',
+};
+export const run = () => runDoctor();

@@ -1,52 +1,39 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeConfigProblems, loadConfig } from '../config/load-config.ts';
 import { checkDrift, driftExitCode, type DriftLocation } from '../drift/check-drift.ts';
 import { formatDriftTable } from '../drift/drift-table.ts';
 import { formatFixPlan, planFixes, writeFixPlan } from '../drift/fix-plan.ts';
 import { DriftRulesError } from '../drift/load-rules.ts';
+import { driftNotChecked } from '../drift/gate-drift.ts';
+import { usageError, type CommandLine, type CommandSpec } from './command-line.ts';
 
-export const summary = 'compare every file that states the same fact (ports, hosts, tunnel invariants)';
-
-const USAGE = `usage: npx preflight drift [--strict] [--fix [--write]] [--rules <file>] [--root <dir>]
-  --strict        warnings exit 2 (also PREFLIGHT_STRICT=true)
-  --fix           show the change that brings each drifted value back to its rule's source of truth
-  --write         with --fix: apply those changes (formatting and comments are kept)
-  --rules <file>  the rules file (default PREFLIGHT_DRIFT_RULES, else drift.rules.ts)
-  --root <dir>    the directory the rules' file paths are relative to (default PREFLIGHT_DRIFT_ROOT, else the rules file's)
-exit codes: 0 no drift, 1 warnings, 2 warnings in strict mode, 3 critical drift`;
+export const command: CommandSpec = {
+  name: 'drift',
+  summary: 'Compare every file that states the same fact (ports, hosts, tunnel invariants) and show, or apply, the fix.',
+  options: {
+    strict: { type: 'boolean', description: 'warnings exit 2 (also PREFLIGHT_STRICT=true)' },
+    fix: { type: 'boolean', description: "show the change that brings each drifted value back to its rule's source of truth" },
+    write: { type: 'boolean', description: 'with --fix: apply those changes (formatting and comments are kept)' },
+    rules: { type: 'string', value: '<file>', description: 'the rules file (default PREFLIGHT_DRIFT_RULES, else driftRules of preflight.config.ts, else its drift.rules.ts)' },
+    root: { type: 'string', value: '<dir>', description: "the directory the rules' file paths are relative to (default PREFLIGHT_DRIFT_ROOT, else the rules file's)" },
+  },
+  exitCodes: '0 no drift, 1 warnings, 2 warnings in strict mode, 3 critical drift or rules that do not load',
+};
 
 /** `npx preflight drift`: the table, and the exit code of docs/design.md. */
-export async function run(args: string[]): Promise<number> {
-  let options;
-  try {
-    options = parseArgs({
-      args,
-      options: {
-        strict: { type: 'boolean' },
-        fix: { type: 'boolean' },
-        write: { type: 'boolean' },
-        rules: { type: 'string' },
-        root: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    console.error(`preflight drift: ${(error as Error).message}\n${USAGE}`);
-    return 3;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (options.write && !options.fix) {
-    console.error(`preflight drift: --write applies the changes of --fix; add --fix.\n${USAGE}`);
-    return 3;
-  }
+export async function run({ values }: CommandLine): Promise<number> {
+  const options = values as { strict?: boolean; fix?: boolean; write?: boolean; rules?: string; root?: string };
+  if (options.write && !options.fix) return usageError(command, '--write applies the changes of --fix; add --fix.');
   const loaded = loadConfig();
   if (!loaded.ok) {
     console.error(describeConfigProblems(loaded.problems, 'the configuration is invalid; no drift was checked.'));
     return 3;
+  }
+  // No rules file and none named: nothing to compare, which is no drift (docs/drift.md says how to write rules).
+  const unchecked = options.rules ? undefined : driftNotChecked(loaded.config);
+  if (unchecked) {
+    console.log(`preflight drift: ${unchecked}`);
+    return 0;
   }
   const rulesFile = options.rules ? path.resolve(options.rules) : loaded.config.drift.rulesFile;
   const location: DriftLocation = {

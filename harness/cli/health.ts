@@ -3,25 +3,25 @@ import { loadConfig } from '../config/load-config.ts';
 import { timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
 import { describeProbe, probeReadiness } from '../readiness/probe.ts';
 import { installConsoleRedaction, treatAsSecret } from '../secrets/redact.ts';
+import { usageError, type CommandLine, type CommandSpec } from './command-line.ts';
 
-export const summary = 'check one readiness contract: npx preflight health <url> [--timeout <ms>]';
-
-const USAGE = `usage: npx preflight health <url> [--timeout <ms>]
-  <url>  the contract endpoint, or a service's origin (then PREFLIGHT_HEALTH_PATH, default /ops/health/production, is added)
-exit codes: 0 ready, 1 ready-degraded, 3 down, contract violation (incl. timeout and redirect) or unreachable`;
+export const command: CommandSpec = {
+  name: 'health',
+  summary: "Probe one service's readiness contract once and print what it answered.",
+  positionals: [{ name: 'url', description: `the contract endpoint, or a service's origin (then PREFLIGHT_HEALTH_PATH, default ${DEFAULT_HEALTH_PATH}, is added)` }],
+  options: { timeout: { type: 'string', value: '<ms>', description: 'how long to wait for the answer (default 5000)' } },
+  exitCodes: '0 ready, 1 ready-degraded, 3 down, contract violation (incl. timeout and redirect) or unreachable',
+};
 
 const EXIT: Record<ReadinessVerdict['state'], number> = { ready: 0, degraded: 1, down: 3, violation: 3 };
 const STATE_NAME: Record<ReadinessVerdict['state'], string> = { ready: 'ready', degraded: 'ready-degraded', down: 'down', violation: 'contract violation' };
 
 /** `npx preflight health <url>`: one probe of the readiness contract, interpreted by the one module that interprets it. */
-export async function run(args: string[]): Promise<number> {
+export async function run(line: CommandLine): Promise<number> {
   // A URL's credentials (https://user:pass@host, https://token@host) never reach the console, in any form.
   installConsoleRedaction();
-  const parsed = parseArgs(args);
-  if ('problem' in parsed) {
-    console.error(`preflight health: ${parsed.problem}\n${USAGE}`);
-    return 3;
-  }
+  const parsed = readTarget(line);
+  if ('problem' in parsed) return usageError(command, parsed.problem);
   const { url, timeoutMs } = parsed;
   const outcome = await probeReadiness(url, timeoutMs);
   if (outcome.kind === 'unreachable') {
@@ -62,19 +62,11 @@ function formatVerdict(url: URL, verdict: ReadinessVerdict, latencyMs: number): 
   return lines.join('\n');
 }
 
-function parseArgs(args: string[]): { url: URL; timeoutMs: number } | { problem: string } {
-  let target: string | undefined;
-  let timeoutMs = 5_000;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
-    if (arg === '--timeout' || arg.startsWith('--timeout=')) {
-      const value = arg === '--timeout' ? args[++index] : arg.slice('--timeout='.length);
-      timeoutMs = Number(value);
-      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return { problem: `--timeout expects a whole number of milliseconds, got ${JSON.stringify(value ?? '')}` };
-    } else if (arg.startsWith('-')) return { problem: `unknown option ${arg}` };
-    else if (target === undefined) target = arg;
-    else return { problem: `one URL at a time, got ${JSON.stringify(target)} and ${JSON.stringify(arg)}` };
-  }
+function readTarget({ values, positionals }: CommandLine): { url: URL; timeoutMs: number } | { problem: string } {
+  const [target] = positionals;
+  const timeout = values.timeout as string | undefined;
+  const timeoutMs = timeout === undefined ? 5_000 : Number(timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return { problem: `--timeout expects a whole number of milliseconds, got ${JSON.stringify(timeout)}` };
   if (!target) return { problem: 'no URL given' };
   let url: URL;
   try {

@@ -5,15 +5,19 @@ import { renderHistoryPage } from '../history/history-page.ts';
 import type { HistoryRecord } from '../history/history-record.ts';
 import { DEFAULT_SETTINGS, findRegressions, WINDOW } from '../history/regressions.ts';
 import { reportPaths } from '../core/report-paths.ts';
+import { usageError, type CommandLine, type CommandSpec } from './command-line.ts';
 
-export const summary = 'the last runs, and what got slower or flaky: npx preflight history [--last <n>] [--threshold <percent>] [--out <file>]';
-
-const USAGE = `usage: npx preflight history [--last <n>] [--threshold <percent>] [--out <file>]
-  --last <n>             how many runs to print (default 10)
-  --threshold <percent>  how much slower than the median of the ${WINDOW} runs before counts as a regression (default ${DEFAULT_SETTINGS.threshold * 100})
-  --out <file>           the HTML page with the plots (default reports/history.html)
-the history file: PREFLIGHT_HISTORY_FILE, default .preflight/history.jsonl (docs/history.md)
-exit codes: 0 nothing regressed, 1 a regression or a spec flaky in 2 of the last ${WINDOW} runs, 3 bad usage or a file that is no history`;
+export const command: CommandSpec = {
+  name: 'history',
+  summary: 'Show the last gate runs, what got slower or flaky, and write the page with the plots.',
+  options: {
+    last: { type: 'string', value: '<n>', description: 'how many runs to print (default 10)' },
+    threshold: { type: 'string', value: '<percent>', description: `how much slower than the median of the ${WINDOW} runs before counts as a regression (default ${DEFAULT_SETTINGS.threshold * 100})` },
+    out: { type: 'string', value: '<file>', description: 'the HTML page with the plots (default reports/history.html)' },
+  },
+  notes: ['the history file: PREFLIGHT_HISTORY_FILE, default .preflight/history.jsonl (docs/history.md)'],
+  exitCodes: `0 nothing regressed, 1 a regression or a spec flaky in 2 of the last ${WINDOW} runs, 3 a file that is no history`,
+};
 
 interface Options {
   last: number;
@@ -21,18 +25,15 @@ interface Options {
   out: string;
 }
 
-function parseArgs(args: string[]): Options | { problem: string } {
-  const options: Options = { last: 10, threshold: DEFAULT_SETTINGS.threshold, out: path.join(reportPaths().dir, 'history.html') };
-  for (let i = 0; i < args.length; i++) {
-    const [name, inline] = args[i].split('=', 2);
-    const value = inline ?? args[++i];
-    if (value === undefined) return { problem: `${name} needs a value` };
-    if (name === '--last' && /^\d+$/.test(value) && Number(value) > 0) options.last = Number(value);
-    else if (name === '--threshold' && /^\d+(\.\d+)?%?$/.test(value)) options.threshold = Number(value.replace('%', '')) / 100;
-    else if (name === '--out') options.out = path.resolve(value);
-    else return { problem: `unknown option or bad value: ${name} ${value}` };
-  }
-  return options;
+function readOptions({ values }: CommandLine): Options | { problem: string } {
+  const { last, threshold, out } = values as { last?: string; threshold?: string; out?: string };
+  if (last !== undefined && !(/^\d+$/.test(last) && Number(last) > 0)) return { problem: `--last expects a number of runs above 0, got ${JSON.stringify(last)}` };
+  if (threshold !== undefined && !/^\d+(\.\d+)?%?$/.test(threshold)) return { problem: `--threshold expects a percentage such as 20 or 20%, got ${JSON.stringify(threshold)}` };
+  return {
+    last: last === undefined ? 10 : Number(last),
+    threshold: threshold === undefined ? DEFAULT_SETTINGS.threshold : Number(threshold.replace('%', '')) / 100,
+    out: out === undefined ? path.join(reportPaths().dir, 'history.html') : path.resolve(out),
+  };
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -58,12 +59,9 @@ function table(records: HistoryRecord[]): string {
 }
 
 /** `npx preflight history`: the last runs, regressions against the median of the runs before, and the HTML page. */
-export async function run(args: string[]): Promise<number> {
-  const options = parseArgs(args);
-  if ('problem' in options) {
-    console.error(`preflight history: ${options.problem}\n${USAGE}`);
-    return 3;
-  }
+export async function run(line: CommandLine): Promise<number> {
+  const options = readOptions(line);
+  if ('problem' in options) return usageError(command, options.problem);
   const file = historyFile();
   const history = readHistory(file);
   if (history.unusable) {

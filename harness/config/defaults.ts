@@ -15,9 +15,12 @@ export const DEFAULT_STOP_COMMAND_TIMEOUT_MS = 30_000;
 /** The gate configuration file, beside playwright.config.ts; PREFLIGHT_CONFIG names another. */
 export const GATE_CONFIG_FILE = 'preflight.config.ts';
 
+/** The drift rules file checked when there is one beside the gate file and no other is named (docs/drift.md). */
+export const DEFAULT_DRIFT_RULES = 'drift.rules.ts';
+
 /** The bundled demo app's services: what the gate starts when no gate configuration file exists. */
 export const DEMO_SERVICES = {
   database: { command: 'node --import tsx demo-app/database/server.ts', url: 'tcp://127.0.0.1:5433', readiness: { kind: 'tcp' as const } },
   backend: { command: 'node --import tsx demo-app/backend/server.ts', url: 'http://127.0.0.1:3001', dependsOn: ['database'] },
-  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000', readyAfter: ['backend'] },
+  frontend: { command: 'node --import tsx demo-app/frontend/server.ts', url: 'http://127.0.0.1:3000', readyAfter: ['backend'], browser: true },
 };

@@ -26,7 +26,8 @@ const serviceEnvSchema = z.object({
     .regex(/^\/\S*$/, 'expected a path starting with /')
     .default(DEFAULT_HEALTH_PATH),
   PREFLIGHT_READY_TIMEOUT_MS: milliseconds.default(DEFAULT_READY_TIMEOUT_MS),
-  PREFLIGHT_REUSE_EXISTING: flag.default(false),
+  // Unset: each service's reuseExisting decides; set (true or false): over every service's.
+  PREFLIGHT_REUSE_EXISTING: flag.optional(),
   PREFLIGHT_ALLOW_PRODUCTION_WRITES: flag.default(false),
   PREFLIGHT_STRICT: flag.default(false),
   PREFLIGHT_ALLOW_PARTIAL: flag.default(false),

@@ -2,34 +2,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { loadUserModule } from '../core/load-typescript.ts';
-import { PROJECT_ROOT } from '../core/project-root.ts';
+import { GATE_CONFIG_VAR, locateProject, type ProjectLocation } from '../core/project-root.ts';
 import { GATE_CONFIG_FILE } from './defaults.ts';
 import { dependencyProblems, gateFileSchema, type GateFile } from './gate-schema.ts';
-
-/** PREFLIGHT_CONFIG names another gate configuration file (relative to the project root). */
-export const GATE_CONFIG_VAR = 'PREFLIGHT_CONFIG';
 
 export type GateFileResult =
   | { kind: 'none'; file: string }
   | { kind: 'loaded'; file: string; gate: GateFile }
   | { kind: 'invalid'; file: string; problems: string[] };
 
-/** Where the gate configuration file is: PREFLIGHT_CONFIG, or preflight.config.ts beside playwright.config.ts. */
-export function gateFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(PROJECT_ROOT, env[GATE_CONFIG_VAR] || GATE_CONFIG_FILE);
+/**
+ * Where the gate configuration file is: PREFLIGHT_CONFIG, else the nearest preflight.config.ts beside or above the
+ * Playwright configuration in use (harness/core/project-root.ts); without one, where it would be.
+ */
+export function gateFilePath(location: ProjectLocation = locateProject()): string {
+  return location.gateFile ?? path.join(location.root, GATE_CONFIG_FILE);
 }
 
 /**
  * Loads and validates the gate configuration file, synchronously (playwright.config.ts reads it at load time).
  * A file that does not load (syntax error, a throw) or declares wrong types gives problems, never an exception.
  */
-export function loadGateFile(env: NodeJS.ProcessEnv = process.env): GateFileResult {
-  const file = gateFilePath(env);
-  const named = Boolean(env[GATE_CONFIG_VAR]);
+export function loadGateFile(env: NodeJS.ProcessEnv = process.env, location: ProjectLocation = locateProject(env)): GateFileResult {
+  const file = gateFilePath(location);
+  const named = location.named;
   if (!fs.existsSync(file)) {
     // Only a file the user named must exist; without one, the defaults gate the bundled demo app.
     if (!named) return { kind: 'none', file };
-    return { kind: 'invalid', file, problems: [`${GATE_CONFIG_VAR}: the gate configuration file ${file} does not exist; fix: correct ${GATE_CONFIG_VAR}, or create the file (see docs/gate-config.md)`] };
+    return { kind: 'invalid', file, problems: [`${GATE_CONFIG_VAR}: the gate configuration file ${file} does not exist; fix: correct ${GATE_CONFIG_VAR} (relative to the current folder), or create the file (see docs/gate-config.md)`] };
   }
   let exported: unknown;
   try {

@@ -84,6 +84,13 @@ export const serviceSchema = z.strictObject({
   urlAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as DATABASE_URL').optional(),
   /** Extra request headers on every probe, e.g. one the app's rate limiter exempts. */
   probe: z.strictObject({ headers: headers.optional() }).optional(),
+  /** The browser's service: the specs' baseURL is its URL (page.goto('/') opens it). At most one service says so. */
+  browser: z.boolean({ error: 'expected true or false' }).optional(),
+  /**
+   * Use this service when it already serves (judged by its readiness) instead of starting it; started otherwise.
+   * Playwright's webServer habit: `reuseExisting: !process.env.CI`. PREFLIGHT_REUSE_EXISTING overrides it for every service.
+   */
+  reuseExisting: z.boolean({ error: 'expected true or false' }).optional(),
 });
 
 /** A service's name becomes part of variable names (PREFLIGHT_<NAME>_URL) and of file names (reports/logs/<name>.log). */
@@ -93,18 +100,29 @@ export const gateFileSchema = z
   .strictObject({
     /** Where the specs live, relative to the config file (may be outside it, '../e2e'). Default: tests. */
     specs: nonEmpty.optional(),
-    /** The drift rules file, relative to the config file. Default: drift.rules.ts. */
+    /** The drift rules file, relative to the config file; it must exist. Default: drift.rules.ts if there is one (else no drift check). */
     driftRules: nonEmpty.optional(),
+    /** The specs' baseURL (page.goto('/') opens it), when it is not one service's URL (else mark that service `browser: true`). */
+    baseURL: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL such as http://127.0.0.1:3000' }).optional(),
     services: z.record(serviceName, serviceSchema),
   })
   .superRefine((gate, ctx) => {
     if (Object.keys(gate.services).length === 0) ctx.addIssue({ code: 'custom', path: ['services'], message: 'expected at least one service', input: gate.services });
+    // One baseURL: the file's, or one service's.
+    const browsers = Object.entries(gate.services).filter(([, service]) => service.browser === true).map(([name]) => name);
+    for (const name of browsers.slice(1)) {
+      ctx.addIssue({ code: 'custom', path: ['services', name, 'browser'], message: `expected browser: true on one service only (${browsers.join(', ')} all say so): its URL is the specs' baseURL`, input: true });
+    }
+    if (gate.baseURL !== undefined && browsers.length) {
+      ctx.addIssue({ code: 'custom', path: ['services', browsers[0]!, 'browser'], message: 'expected either baseURL or a service with browser: true, not both: each sets the specs\' baseURL', input: true });
+    }
     for (const [name, service] of Object.entries(gate.services)) {
       if (service.url !== undefined) continue;
       // Only a service judged by its output may serve nothing on a port (a queue worker); every other kind probes its URL.
       const kind = service.readiness?.kind ?? 'contract';
       const why = service.liveness ? 'its liveness is probed over HTTP' : kind === 'log' ? undefined : `its ${kind} readiness probes it; only a service with log readiness may leave it out`;
       if (why) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: `expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432 (${why})`, input: undefined });
+      else if (service.browser) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: 'expected an http:// or https:// URL (browser: true makes it the specs\' baseURL)', input: undefined });
     }
     for (const [name, service] of Object.entries(gate.services)) {
       // Its daemon outlives the command: without a stop command, teardown reaches it only if it kept preflight's marks.

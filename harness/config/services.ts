@@ -15,6 +15,8 @@ export interface ResolveOptions {
   overrides: Map<string, ServiceOverride>;
   healthPath: string;
   defaultTimeoutMs: number;
+  /** PREFLIGHT_REUSE_EXISTING when set: over every service's reuseExisting. */
+  reuseExisting?: boolean;
   defaultStop: { signal: NodeJS.Signals; graceMs: number };
   /** Problems found here are added, so that every problem is reported at once. */
   problems: string[];
@@ -39,6 +41,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       command: setting('CMD', override.command !== undefined, 'command'),
       url: setting('URL', override.url !== undefined, 'url'),
       timeout: setting('TIMEOUT_MS', override.timeoutMs !== undefined, declared.timeoutMs !== undefined ? 'timeoutMs' : undefined, 'PREFLIGHT_READY_TIMEOUT_MS'),
+      reuse: options.reuseExisting !== undefined ? 'PREFLIGHT_REUSE_EXISTING' : options.fromFile ? `${field(name, 'reuseExisting')}, or PREFLIGHT_REUSE_EXISTING` : 'PREFLIGHT_REUSE_EXISTING',
     };
     const urlText = override.url ?? declared.url;
     const readinessDeclared = declared.readiness ?? { kind: 'contract' as const };
@@ -47,6 +50,10 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
     const url = urlText === undefined ? undefined : new URL(urlText);
     if (url && needsHttp && url.protocol !== 'http:' && url.protocol !== 'https:') {
       options.problems.push(`${setBy.url}: expected an http:// or https:// URL (its ${declared.liveness && readinessDeclared.kind !== 'contract' && readinessDeclared.kind !== 'http' ? 'liveness' : `${readinessDeclared.kind} readiness`} is probed over HTTP), got ${JSON.stringify(urlText)}`);
+      continue;
+    }
+    if (url && declared.browser && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      options.problems.push(`${setBy.url}: expected an http:// or https:// URL (${field(name, 'browser')} makes it the specs' baseURL), got ${JSON.stringify(urlText)}`);
       continue;
     }
     if (url && portOfUrl(url) === undefined) {
@@ -98,6 +105,7 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       detached: declared.detached ?? false,
       urlAs: declared.urlAs,
       probeHeaders: declared.probe?.headers ?? {},
+      reuseExisting: options.reuseExisting ?? declared.reuseExisting ?? false,
       setBy,
     });
   }

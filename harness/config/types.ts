@@ -42,8 +42,10 @@ export interface ServiceConfig {
   /** The variable its dependents get its URL under, besides PREFLIGHT_<NAME>_URL (DATABASE_URL). */
   urlAs?: string;
   probeHeaders: Record<string, string>;
-  /** Where the command, the URL and the readiness timeout were set, for diagnoses. */
-  setBy: { command: string; url: string; timeout: string };
+  /** Used, not started, when it already serves (judged by its readiness): its reuseExisting, or PREFLIGHT_REUSE_EXISTING. */
+  reuseExisting: boolean;
+  /** Where the command, the URL, the readiness timeout and the reuse were set, for diagnoses. */
+  setBy: { command: string; url: string; timeout: string; reuse: string };
 }
 
 /** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
@@ -53,14 +55,15 @@ export const isServed = (service: ServiceConfig): service is ServedService => se
 
 export interface PreflightConfig {
   services: ServiceConfig[];
-  /** The services named backend and frontend, when declared (the bundled demo's specs use them). */
+  /** The services named backend and frontend, when declared (the bundled demo's specs use them through target). */
   backend?: ServedService;
   frontend?: ServedService;
+  /** The specs' baseURL: the gate file's baseURL, else the URL of the service marked `browser: true`; never chosen by a name. */
+  baseURL?: URL;
   /** The readiness contract's default path (PREFLIGHT_HEALTH_PATH). */
   healthPath: string;
   /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
   readyTimeoutMs: number;
-  reuseExisting: boolean;
   /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
   production?: ProductionConfig;
   allowProductionWrites: boolean;
@@ -74,12 +77,17 @@ export interface PreflightConfig {
   /** Critical specs may be left out; the run is then marked partial and is not a gate. */
   allowPartial: boolean;
   chromiumPath?: string;
-  /** The drift rules file and the directory its file paths are relative to (absolute). */
-  drift: { rulesFile: string; root: string };
+  /**
+   * The drift rules file and the directory its file paths are relative to (absolute). `named`: the user named the file
+   * (driftRules, PREFLIGHT_DRIFT_RULES), so it must exist; the default drift.rules.ts may be absent (no drift check).
+   */
+  drift: { rulesFile: string; root: string; named: boolean };
   /** Where the specs live (absolute). */
   specsDir: string;
   /** The gate configuration file read, if any (absolute). */
   gateFile?: string;
+  /** The folder every default path resolves from: the gate file's (harness/core/project-root.ts). */
+  root: string;
 }
 
 export interface ProductionConfig {

@@ -1,4 +1,5 @@
 import { checkRule, type DriftFinding, type RuleOutcome } from './compare.ts';
+import { docsRules } from './docs-rules.ts';
 import { loadDriftRules } from './load-rules.ts';
 import type { DriftRules } from './rules.ts';
 import { exitCodeFor } from '../core/findings.ts';
@@ -14,16 +15,20 @@ export interface DriftCheck extends DriftLocation {
   outcomes: RuleOutcome[];
   critical: DriftFinding[];
   warnings: DriftFinding[];
+  /** What was not checked, for a person (lines of the listed docs that name no one service). */
+  notes: string[];
 }
 
 export function checkDriftRules(rules: DriftRules, location: DriftLocation): DriftCheck {
-  const outcomes = rules.rules.map((rule) => checkRule(rule, location.root));
+  const docs = docsRules(rules, location.root);
+  const outcomes = [...rules.rules, ...docs.rules].map((rule) => checkRule(rule, location.root));
   const findings = outcomes.flatMap((outcome) => outcome.findings);
   return {
     ...location,
     outcomes,
     critical: findings.filter((finding) => finding.severity === 'critical'),
     warnings: findings.filter((finding) => finding.severity === 'warning'),
+    notes: docs.notes,
   };
 }
 

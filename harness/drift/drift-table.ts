@@ -52,6 +52,7 @@ export function formatDriftTable(check: DriftCheck): string {
     `preflight drift: ${check.outcomes.length} rule(s) from ${relative(check.rulesFile)}, files under ${relative(check.root)}`,
     line(header),
     ...rows.map(line),
+    ...check.notes,
     `drift: ${summary(check)}`,
     '',
   ].join('\n');
@@ -69,6 +70,7 @@ export function formatDriftMarkdown(check: DriftCheck): string {
     '| | fact | source | value | status |',
     '| --- | --- | --- | --- | --- |',
     ...tableRows(check).map((row) => `| ${row.ok ? '' : '✗'} | ${cell(row.fact)} | \`${cell(row.source)}\` | \`${cell(row.value)}\` | ${cell(row.status)} |`),
+    ...(check.notes.length ? ['', ...check.notes.map((note) => `- ${note}`)] : []),
     '',
   ].join('\n');
 }

@@ -10,7 +10,7 @@ export class DriftRulesError extends Error {}
 export async function loadDriftRules(file: string): Promise<DriftRules> {
   if (!fs.existsSync(file)) {
     throw new DriftRulesError(
-      `the drift rules file ${file} does not exist.\n  fix: set PREFLIGHT_DRIFT_RULES to your rules file, or create it (see drift.rules.ts in preflight's repo).`,
+      `the drift rules file ${file} does not exist.\n  fix: correct the path (--rules, PREFLIGHT_DRIFT_RULES or driftRules of preflight.config.ts), or create the file (docs/drift.md).`,
     );
   }
   let exported: unknown;

@@ -55,8 +55,14 @@ const invariantRuleSchema = z.strictObject({
   why: z.string().optional(),
 });
 
-/** Validates a rules file's default export. */
-export const driftRulesSchema = z.strictObject({ rules: z.array(z.union([invariantRuleSchema, equalityRuleSchema])) });
+/**
+ * Validates a rules file's default export. `docs`: Markdown files (relative to the drift root) whose port statements
+ * are checked too, each against the `<service> port` rule of the service its line names (./docs-rules.ts).
+ */
+export const driftRulesSchema = z.strictObject({
+  rules: z.array(z.union([invariantRuleSchema, equalityRuleSchema])),
+  docs: z.array(z.string().min(1), { error: 'expected a list of Markdown files, e.g. docs: [\'README.md\']' }).optional(),
+});
 
 export type PathSegment = z.output<typeof pathSegmentSchema>;
 export type UrlPart = z.output<typeof urlPartSchema>;

@@ -2,6 +2,7 @@ import type { DriftFinding } from '../core/findings.ts';
 import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 import { newRunIdentity, type RunIdentity } from '../services/run-identity.ts';
 import type { BootOutcome } from '../services/boot.ts';
+import { BootProgress } from './boot-progress.ts';
 
 /** The gate once it started: the boot of every service, and how to stop it. */
 export interface GateStart {
@@ -23,6 +24,10 @@ export class GateRun {
   readonly setupProblems: SetupProblem[] = [];
   /** Configuration drift found before boot (harness/drift): critical and warning findings. */
   readonly drift: DriftFinding[] = [];
+  /** Why configuration drift was not checked (no rules file), if it was not: the verdict says so in one line. */
+  driftNotChecked?: string;
+  /** The boot's progress on the console (harness/gate/boot-progress.ts). */
+  readonly progress = new BootProgress(Date.parse(this.startedAt));
   /** Set when the harness itself ended the run early (a service failed to boot): why. Not a Ctrl+C. */
   stoppedEarly?: string;
   /** Whether a spec has begun: from then on Playwright handles a SIGINT as a Ctrl+C during the tests. */
@@ -38,8 +43,13 @@ export class GateRun {
     this.services.set(service.name, service);
   }
 
+  /**
+   * The services in start order, as every report lists them: those found already serving (reused) first, then by
+   * the time each was started; those never started last, in the order their records came.
+   */
   serviceList(): ServiceRecord[] {
-    return [...this.services.values()];
+    const rank = (record: ServiceRecord) => (record.reused ? -Infinity : record.spawnedAt ? Date.parse(record.spawnedAt) : Infinity);
+    return [...this.services.values()].sort((a, b) => rank(a) - rank(b) || 0);
   }
 
   /** Playwright's run status as the verdict must see it: an early stop by the harness is a failure, not an interruption. */

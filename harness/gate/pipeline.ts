@@ -59,19 +59,26 @@ async function begin(run: GateRun): Promise<GateStart> {
   // Services declared on port 0 get a free one now; the workers read the configuration with it.
   publishServiceUrls(await assignFreePorts(config));
 
-  // 4. Boot: every service at once, its outcome published to the workers as soon as it settles.
+  // 4. Boot: every service at once, its outcome published to the workers as soon as it settles, its progress on the console.
+  run.progress.watch(config.services);
   const boot = bootServices(config, {
     logDir: paths.logs,
     env: serviceEnvironment(config),
     run: run.identity,
-    onRecord: (record) => run.record(record),
+    onRecord: (record) => {
+      run.record(record);
+      run.progress.record(record);
+    },
+    onProbe: (name, outcome) => run.progress.probe(name, outcome),
   });
+  void boot.outcome.then((settled) => run.progress.settled(settled), () => run.progress.stop());
   const channel = await openBootChannel(boot.outcome, () => run.serviceList());
   publishBootChannel(channel.url);
 
   return {
     outcome: boot.outcome,
     teardown: async () => {
+      run.progress.stop();
       await channel.close();
       await boot.teardown();
     },

@@ -94,3 +94,19 @@ export function commandLineMayFilter(argv: readonly string[]): boolean {
   }
   return false;
 }
+
+/** What a plugin's setup receives as the reporter: every reporter of the run at once. */
+interface RunnerReporter {
+  onStdOut?(chunk: string): void;
+}
+
+/**
+ * Playwright's private config key `'@playwright/test': { plugins }`: a plugin's setup gets the runner's reporter,
+ * and what it hands `onStdOut` reaches every reporter as output, as the lines of Playwright's own webServer do.
+ * Printed so, the list reporter counts the lines and keeps rewriting its own in a terminal; written to the
+ * terminal directly, they would shift the line it rewrites.
+ */
+export function reporterOutputPlugin(onSetup: (print: (text: string) => void) => void): Record<string, unknown> {
+  const plugin = { setup: (_config: unknown, _configDir: string, reporter: RunnerReporter) => onSetup((text) => reporter.onStdOut?.(text)) };
+  return { '@playwright/test': { plugins: [plugin] } };
+}

@@ -4,7 +4,7 @@ import { chooseChromium, chromiumLaunchOptions } from '../browser/chromium.ts';
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { defaultConfig, loadConfig } from '../config/load-config.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { isShardedRun, isTestRunnerProcess } from '../gate/playwright-private.ts';
+import { isShardedRun, isTestRunnerProcess, reporterOutputPlugin } from '../gate/playwright-private.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
 import { claimReportsFolderOrExit, reportPaths } from '../core/report-paths.ts';
@@ -44,6 +44,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
   }
 
   return defineConfig({
+    // The boot's progress (harness/gate/boot-progress.ts) is printed through the reporters, as webServer's output is.
+    ...reporterOutputPlugin((print) => runOfThisProcess().progress.attach(print)),
     testDir: options.testDir ? path.resolve(PROJECT_ROOT, options.testDir) : preflight.specsDir,
     outputDir: paths.testResults,
     globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
@@ -62,7 +64,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       [GATE_REPORTER],
     ],
     use: {
-      baseURL: preflight.frontend?.url.origin,
+      // From the gate file (its baseURL, or the service marked browser: true), never from a service's name.
+      baseURL: preflight.baseURL?.href,
       actionTimeout: 5_000,
       navigationTimeout: 15_000,
       trace: 'retain-on-failure',

@@ -14,14 +14,22 @@ export interface Target {
   backendHealthUrl: URL;
   /** Any declared service's URL, by its name in the gate configuration. */
   serviceUrl(name: string): URL;
+  /** The specs' baseURL (the gate file's baseURL, or its browser: true service's URL; production: PREFLIGHT_PRODUCTION_URL). */
+  baseURL: URL | undefined;
+  /** Every origin this target serves from: a request there is the app's own (browser evidence counts its failures). */
+  origins: string[];
 }
 
 export function targetFor(name: TargetName, config: PreflightConfig): Target {
   if (name === 'production') {
     if (!config.production) throw new Error('the production project runs only when PREFLIGHT_PRODUCTION_URL is set');
     const { url, apiUrl } = config.production;
-    const byName: Record<string, URL> = { frontend: url, backend: apiUrl };
+    // The browser's service is production's frontend, whatever its local name.
+    const browser = config.services.find((service) => service.url && config.baseURL && service.url.href === config.baseURL.href)?.name;
+    const byName: Record<string, URL> = { frontend: url, backend: apiUrl, ...(browser ? { [browser]: url } : {}) };
     return {
+      baseURL: url,
+      origins: [...new Set([url.origin, apiUrl.origin])],
       name,
       frontendUrl: url,
       backendUrl: apiUrl,
@@ -29,7 +37,7 @@ export function targetFor(name: TargetName, config: PreflightConfig): Target {
       backendHealthUrl: new URL(config.healthPath, apiUrl),
       serviceUrl: (service) => {
         if (byName[service]) return byName[service];
-        throw new PreflightError(`preflight: production has no URL for the service "${service}": only frontend (PREFLIGHT_PRODUCTION_URL) and backend (PREFLIGHT_PRODUCTION_API_URL).`);
+        throw new PreflightError(`preflight: production has no URL for the service "${service}": only ${browser && browser !== 'frontend' ? `${browser} and ` : ''}frontend (PREFLIGHT_PRODUCTION_URL) and backend (PREFLIGHT_PRODUCTION_API_URL).`);
       },
     };
   }
@@ -46,6 +54,14 @@ export function targetFor(name: TargetName, config: PreflightConfig): Target {
   // Getters: a gate without a service named backend or frontend fails only in the specs that ask for one.
   return {
     name,
+    baseURL: config.baseURL,
+    // Served over HTTP: a database's tcp:// address is no origin a page requests.
+    origins: [
+      ...new Set([
+        ...config.services.filter(isServed).filter((service) => service.url.protocol === 'http:' || service.url.protocol === 'https:').map((service) => service.url.origin),
+        ...(config.baseURL ? [config.baseURL.origin] : []),
+      ]),
+    ],
     get frontendUrl() {
       return find('frontend').url;
     },

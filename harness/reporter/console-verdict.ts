@@ -36,6 +36,8 @@ export function formatConsoleVerdict(
   paths: ReportPaths,
   /** Whether the services' logs folder exists, to point at it. */
   logsWritten: boolean,
+  /** Why configuration drift was not checked, if it was not. */
+  driftNotChecked?: string,
 ): string {
   const lines = [''];
   const notice = partialNotice(verdict);
@@ -45,6 +47,7 @@ export function formatConsoleVerdict(
   if (verdict.warnings.length) lines.push('Warnings:', ...verdict.warnings.map(describe));
   if (verdict.notRun.length) lines.push('Not run (partial run):', ...verdict.notRun.map(describe));
   if (verdict.safetySkipped.length) lines.push('Skipped by the harness for safety:', ...verdict.safetySkipped.map(describe));
+  if (driftNotChecked) lines.push(`preflight: ${driftNotChecked}`);
 
   const diagnoses = [
     ...setupProblems.map((problem) => problem.diagnosis),

@@ -87,6 +87,7 @@ export default class GateReporter implements Reporter {
         services: run.serviceList(),
         setupProblems: run.setupProblems,
         drift: run.drift,
+        driftNotChecked: run.driftNotChecked,
       }),
     );
   }
@@ -94,6 +95,8 @@ export default class GateReporter implements Reporter {
   onBegin(config: FullConfig, suite: Suite): void {
     this.config = config;
     this.suite = suite;
+    // After Playwright's "Running N tests" line: the boot's progress lines may print from now on.
+    if (this.mode === 'test') this.run?.progress.begin();
     if (this.mode !== 'merge') return;
     const projects = [...new Set(readRecords(config.metadata).flatMap((record) => record.projects))];
     this.listing = startSpecListing({ configFile: config.configFile, projects });
@@ -119,6 +122,7 @@ export default class GateReporter implements Reporter {
 
   async onEnd(result: FullResult): Promise<void> {
     if (!this.run) return;
+    this.run.progress.stop();
     // Every reporter before this one has written its files: traces, junit.xml and the HTML report's data lose their secrets here.
     for (const file of redactArtifacts([this.paths.html, this.paths.testResults, this.paths.blob, this.paths.junit])) {
       process.stderr.write(`preflight: deleted ${file}: it could not be redacted (docs/safety.md)\n`);

@@ -33,7 +33,8 @@ function servicesTable(report: VerdictReport): string {
   const rows = report.services
     .map((s) => {
       const ready = s.msToReady !== undefined ? `${s.msToReady} ms` : s.failure ? `not ready: ${escape(s.failure)}` : '-';
-      const contract = s.contract ? `${s.contract}${s.contractReason && s.contractReason !== s.contract ? `: ${s.contractReason}` : ''}` : '-';
+      // The reason names the state itself ("ready: accepts TCP connections", "down: ..."): printed once.
+      const contract = s.contractReason ?? s.contract ?? '-';
       return `<tr><td ${cell}>${escape(s.name)}</td><td ${cell}>${escape(s.url ?? '-')}</td><td ${cell}>${ready}</td><td ${cell}>${escape(contract)}</td><td ${cell}>${escape(duringTheRun(s))}</td></tr>`;
     })
     .join('');
@@ -57,7 +58,9 @@ export function renderHtmlVerdict(report: VerdictReport): string {
     findingList('Critical specs not run (partial run)', report.notRun, 'preflight-not-run'),
     findingList('Skipped by the harness for safety', report.safetySkipped, 'preflight-safety-skipped'),
     servicesTable(report),
-    drift.length ? findingList('Configuration drift', drift, 'preflight-drift') : '<p data-testid="preflight-drift" style="margin:8px 0 0">Configuration drift: none found.</p>',
+    drift.length
+      ? findingList('Configuration drift', drift, 'preflight-drift')
+      : `<p data-testid="preflight-drift" style="margin:8px 0 0">${report.driftNotChecked ? escape(report.driftNotChecked.charAt(0).toUpperCase() + report.driftNotChecked.slice(1)) : 'Configuration drift: none found.'}</p>`,
     '</section>',
   ].join('');
 }

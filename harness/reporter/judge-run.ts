@@ -63,13 +63,14 @@ export function judgeRun(record: RunRecord, redact: <T>(value: T) => T): RunJudg
       runStatus: record.runStatus,
       shards: facts.shards,
       timing: record.timing,
+      driftNotChecked: facts.driftNotChecked,
     }),
   );
   return {
     verdict,
     report,
     summary: formatSummaryMarkdown(report),
-    consoleText: formatConsoleVerdict(verdict, facts.services, facts.setupProblems, record.paths, record.logsWritten),
+    consoleText: formatConsoleVerdict(verdict, facts.services, facts.setupProblems, record.paths, record.logsWritten, facts.driftNotChecked),
     exitCode: verdict.exitCode,
   };
 }

@@ -16,6 +16,8 @@ export interface ShardRecord {
   setupProblems: SetupProblem[];
   /** Drift found before boot; optional so records of older shards still read. */
   drift?: DriftFinding[];
+  /** Why drift was not checked, if it was not. */
+  driftNotChecked?: string;
 }
 
 const PREFIX = 'preflight-gate';

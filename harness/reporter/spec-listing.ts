@@ -1,6 +1,6 @@
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { createRequire } from 'node:module';
-import { execa, type ResultPromise } from 'execa';
 import { harnessModule } from '../playwright/module-path.ts';
 import type { SpecRef } from '../verdict/completeness.ts';
 import { LISTING_MARKER } from './critical-spec-lister.ts';
@@ -25,12 +25,7 @@ export function startSpecListing(options: { configFile?: string; projects: strin
   const args = [PLAYWRIGHT_CLI, 'test', '--list', `--reporter=${LISTER}`];
   if (options.configFile) args.push(`--config=${options.configFile}`);
   for (const project of options.projects) args.push(`--project=${project}`);
-  const child: ResultPromise<{ reject: false; all: true; stdin: 'ignore' }> = execa(process.execPath, args, {
-    cwd: options.cwd ?? process.cwd(),
-    reject: false,
-    all: true,
-    stdin: 'ignore',
-  });
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
   // The listing is only needed at the end of the run: it must not slow the boot or the browser.
   if (child.pid) {
     try {
@@ -39,10 +34,14 @@ export function startSpecListing(options: { configFile?: string; projects: strin
       // Lowering priority is an optimisation only.
     }
   }
-  const settled = child.then(
-    (done): ListingResult => parseListing(String(done.all ?? ''), done.exitCode),
-    (error: Error): ListingResult => ({ ok: false, problem: `listing the specs (playwright test --list) could not run: ${error.message}` }),
-  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+  // 'close', not 'exit': the output pipes have drained by then, so the listing's line is never lost.
+  const settled = new Promise<ListingResult>((resolve) => {
+    child.once('error', (error) => resolve({ ok: false, problem: `listing the specs (playwright test --list) could not run: ${error.message}` }));
+    child.once('close', (code) => resolve(parseListing(output, code ?? undefined)));
+  });
 
   return {
     result: async (timeoutMs) => {

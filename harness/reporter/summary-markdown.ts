@@ -31,6 +31,7 @@ export function formatSummaryMarkdown(report: VerdictReport): string {
     ...report.safetySkipped.map((finding) => row('skipped for safety', finding)),
   ];
   if (rows.length) lines.push('| severity | what | where | project | reason |', '| --- | --- | --- | --- | --- |', ...rows, '');
+  if (report.driftNotChecked) lines.push(`Note: ${report.driftNotChecked}`, '');
 
   if (report.services.length) {
     lines.push('| service | url | ready in | contract | during the run |', '| --- | --- | --- | --- | --- |');

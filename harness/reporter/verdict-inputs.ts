@@ -12,6 +12,8 @@ export interface GateFacts {
   services: ServiceRecord[];
   setupProblems: SetupProblem[];
   drift: DriftFinding[];
+  /** Why configuration drift was not checked (no rules file), if it was not. */
+  driftNotChecked?: string;
   stoppedEarly?: string;
   startedAt?: string;
   /** Problems of completeness that are not a missing spec (a shard's report missing from a merge). */
@@ -26,6 +28,7 @@ export function runFacts(run: GateRun, shard: ShardRecord['shard']): GateFacts {
     services: run.serviceList(),
     setupProblems: run.setupProblems,
     drift: run.drift,
+    driftNotChecked: run.driftNotChecked,
     stoppedEarly: run.stoppedEarly,
     startedAt: run.startedAt,
     problems: [],
@@ -58,6 +61,8 @@ export function mergedFacts(metadata: Record<string, unknown>): GateFacts {
     services: records.flatMap((record) => record.services.map((service) => labelled(service, record))),
     setupProblems,
     drift: records.flatMap((record) => record.drift ?? []),
+    // Every shard checks the same rules before its boot: one shard's word is the merge's.
+    driftNotChecked: records.find((record) => record.driftNotChecked)?.driftNotChecked,
     startedAt: records.map((record) => record.startedAt).sort()[0],
     problems,
     shards: records.map((record) => shardLabel(record.shard)),

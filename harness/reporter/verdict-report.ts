@@ -21,6 +21,8 @@ export function buildVerdictReport(input: {
   shards: string[];
   /** When the first spec began and the last one ended (ISO), for time-to-first-test and teardown figures. */
   timing?: { firstTestStartedAt?: string; lastTestEndedAt?: string };
+  /** Why configuration drift was not checked (no rules file), if it was not. */
+  driftNotChecked?: string;
 }) {
   const count = (outcome: SpecResult['outcome']) => input.specs.filter((spec) => spec.outcome === outcome).length;
   return {
@@ -39,6 +41,8 @@ export function buildVerdictReport(input: {
     warnings: input.verdict.warnings,
     notRun: input.verdict.notRun,
     safetySkipped: input.verdict.safetySkipped,
+    // Present only when drift was not checked: a pass without a drift check says so.
+    ...(input.driftNotChecked ? { driftNotChecked: input.driftNotChecked } : {}),
     specs: {
       total: input.specs.length,
       passed: count('expected'),

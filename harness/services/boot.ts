@@ -1,8 +1,9 @@
-import { isServed, serviceVariable, type PreflightConfig, type ServiceConfig } from '../config/types.ts';
+import { isServed, serviceVariable, type PreflightConfig, type ServedService, type ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
-import { serviceProbe } from '../readiness/service-probe.ts';
+import type { ProbeOutcome } from '../readiness/probe.ts';
+import { probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, portClashCause, watcherGaveUp } from './diagnosis.ts';
@@ -35,6 +36,8 @@ export interface BootOptions {
   run?: RunIdentity;
   /** Called with each record as it changes, so the run state stays current. */
   onRecord?(record: ServiceRecord): void;
+  /** Called with each readiness probe's outcome while a service is awaited (the console's progress lines). */
+  onProbe?(service: string, outcome: ProbeOutcome): void;
 }
 
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
@@ -94,7 +97,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // (A service without a URL listens on no port: there is nothing to check.)
     const port = isServed(service) ? portOfUrl(service.url)! : undefined;
     if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
-      const existing = config.reuseExisting ? await serviceProbe(service)(2_000) : undefined;
+      const existing = service.reuseExisting ? await reuseProbe(service)(2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
@@ -131,8 +134,13 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     const after = service.readyAfter.length ? allReady(service.readyAfter.map((name) => readiness.get(name)!.promise)) : undefined;
     let afterReady = !after;
     void after?.then((ready) => (afterReady = ready));
+    const probe = serviceProbe(service, () => handle.log.tail(200));
     const outcome = await waitUntilReady({
-      probe: serviceProbe(service, () => handle.log.tail(200)),
+      probe: async (timeoutMs) => {
+        const answer = await probe(timeoutMs);
+        options.onProbe?.(service.name, answer);
+        return answer;
+      },
       failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
       timeoutMs: service.timeoutMs,
       hopeless: () => watcherGaveUp(handle),
@@ -248,6 +256,14 @@ function failedStart(handle: RunningService): Promise<ExitInfo> {
       handle.log.note(`# preflight: ${handle.service.name}: its start command exited with code 0 (detached): its daemon is judged by its readiness from now on`);
     });
   });
+}
+
+/**
+ * Whether a service that already runs may be reused, judged by its readiness. A service judged by its output was not
+ * started here, so there is no output to read: its port accepting connections is what can be judged.
+ */
+function reuseProbe(service: ServedService): ServiceProbe {
+  return service.readiness.kind === 'log' ? (timeoutMs) => probeTcp(service.url, timeoutMs) : serviceProbe(service);
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);

@@ -154,11 +154,11 @@ export function diagnosePortTaken(
       diagnosis: [
         summary,
         describeHolders(holders, port),
-        `  fix: ${kill}point ${service.setBy.url} at a free port, or set PREFLIGHT_REUSE_EXISTING=true to test the service that runs there (it must pass the readiness contract).`,
+        `  fix: ${kill}point ${service.setBy.url} at a free port, or turn reuse on (${service.setBy.reuse}) to test the service that runs there (it must pass its readiness check).`,
       ].join('\n'),
     };
   }
-  const summary = `${service.name}: PREFLIGHT_REUSE_EXISTING=true, but what already runs on port ${port}${who} fails the readiness contract, so it cannot be reused`;
+  const summary = `${service.name}: reuse is on (${service.setBy.reuse}), but what already runs on port ${port}${who} fails its readiness check, so it cannot be reused`;
   return {
     summary,
     diagnosis: [

@@ -54,7 +54,7 @@ let exitHookInstalled = false;
  */
 export async function launchService(service: ServiceConfig, options: LaunchOptions): Promise<RunningService> {
   const log = new ServiceLog(options.logDir, service.name);
-  log.note(`# preflight: ${service.name} started at ${new Date().toISOString()}, ${service.url ? `expected to serve ${service.url.origin}` : `ready when its output matches its readiness pattern`}`);
+  log.note(`# preflight: ${service.name} started at ${new Date().toISOString()}, ${service.url ? `expected to serve ${service.urlText ?? service.url.href}` : `ready when its output matches its readiness pattern`}`);
   const tag = { name: SERVICE_TAG_VAR, value: `${service.name}-${randomUUID()}` };
   const run = options.run ?? newRunIdentity();
   const spawnedAt = Date.now();

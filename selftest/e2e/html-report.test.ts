@@ -40,7 +40,7 @@ describe('the HTML report opens on the verdict', () => {
     const specsBox = (await page.locator('#root').boundingBox())!;
     assert.ok(verdictBox.y < 5, `the verdict starts at the top (y=${verdictBox.y})`);
     assert.ok(specsBox.y >= verdictBox.y + verdictBox.height, 'the spec results follow below the verdict');
-    // docs/images/html-report-verdict.png is this screenshot.
+    // For a person to look at; docs/images/html-report-verdict.png comes from `npm run docs:screenshot`, the same view.
     const screenshot = path.join(run.reportsDir, 'html-report-verdict.png');
     await page.screenshot({ path: screenshot });
     t.diagnostic(`screenshot: ${screenshot}`);

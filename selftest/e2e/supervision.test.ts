@@ -101,7 +101,7 @@ describe('a port already taken before boot', () => {
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, new RegExp(`backend: port ${port} is already taken \\(pid ${holder.pid}\\), so backend was not started`));
     assert.match(run.output, new RegExp(`port ${port} is held by pid ${holder.pid}: \\S*node .*selftest/fixtures/holds-port\\.ts ${port}`));
-    assert.match(run.output, /PREFLIGHT_BACKEND_URL at a free port, or set PREFLIGHT_REUSE_EXISTING=true/);
+    assert.match(run.output, /PREFLIGHT_BACKEND_URL at a free port, or turn reuse on \(preflight\.config\.ts services\.backend\.reuseExisting, or PREFLIGHT_REUSE_EXISTING\)/);
     assert.equal(service(run, 'backend').pid, undefined, 'no backend was started');
     assert.ok(isRunning(holder.pid!), 'a process preflight did not start is not killed');
     assertNothingLeft(run);
@@ -112,7 +112,7 @@ describe('a port already taken before boot', () => {
     const holder = await holdPort(port);
     const run = await runGate({ env: { PREFLIGHT_BACKEND_URL: `http://127.0.0.1:${port}`, PREFLIGHT_REUSE_EXISTING: 'true' } });
     assert.equal(run.exitCode, 3, explain(run));
-    assert.match(run.output, new RegExp(`PREFLIGHT_REUSE_EXISTING=true, but what already runs on port ${port} \\(pid ${holder.pid}\\) fails the readiness contract`));
+    assert.match(run.output, new RegExp(`reuse is on \\(PREFLIGHT_REUSE_EXISTING\\), but what already runs on port ${port} \\(pid ${holder.pid}\\) fails its readiness check`));
     assert.match(run.output, /body that is not JSON \(text\/plain\): hello from another program/);
     assertNothingLeft(run);
   });

@@ -19,7 +19,8 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     stop: { signal: 'SIGTERM', graceMs: 3_000, timeoutMs: 30_000 },
     detached: false,
     probeHeaders: {},
-    setBy: { command: 'the test', url: 'the test', timeout: 'the test' },
+    reuseExisting: false,
+    setBy: { command: 'the test', url: 'the test', timeout: 'the test', reuse: 'the test' },
     ...overrides,
   };
 }

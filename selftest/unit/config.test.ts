@@ -16,7 +16,8 @@ describe('configuration', () => {
     // Each service may take 60 s; the boot's own deadline sums them along the longest chain (database, backend, frontend).
     assert.deepEqual(config.services.map((service) => service.timeoutMs), [60_000, 60_000, 60_000]);
     assert.equal(config.readyTimeoutMs, 180_000);
-    assert.equal(config.reuseExisting, false);
+    assert.deepEqual(config.services.map((service) => service.reuseExisting), [false, false, false]);
+    assert.equal(config.baseURL?.href, 'http://127.0.0.1:3000/', "the frontend is the browser's service (browser: true)");
     assert.equal(config.strict, false);
     assert.equal(config.allowProductionWrites, false);
     assert.equal(config.production, undefined);
@@ -52,9 +53,9 @@ describe('configuration', () => {
     const on = parseConfig({ PREFLIGHT_STRICT: 'true', PREFLIGHT_REUSE_EXISTING: '1' });
     assert.ok(off.ok && on.ok);
     assert.equal(off.config.strict, false);
-    assert.equal(off.config.reuseExisting, false);
+    assert.ok(off.config.services.every((service) => !service.reuseExisting));
     assert.equal(on.config.strict, true);
-    assert.equal(on.config.reuseExisting, true);
+    assert.ok(on.config.services.every((service) => service.reuseExisting));
   });
 
   it('treats an empty variable as unset', () => {

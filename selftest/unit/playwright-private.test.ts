@@ -11,6 +11,7 @@ import {
   BEFORE_HOOKS_STEP,
   commandLineMayFilter,
   isTestRunnerProcess,
+  reporterOutputPlugin,
   reporterMode,
   WATCH_VAR,
   WORKER_INDEX_VAR,
@@ -21,7 +22,7 @@ const cli = createRequire(import.meta.url).resolve('@playwright/test/cli');
 const fixtureDir = path.join(repoRoot, 'selftest/fixtures/playwright-private');
 
 /** Runs the probe fixture's runner with `args`; returns what the probe reporter saw. */
-async function probe(...args: string[]): Promise<{ mode?: string; steps: { title: string; category: string }[]; stdout: string[] }> {
+async function probe(...args: string[]): Promise<{ mode?: string; steps: { title: string; category: string }[]; stdout: string[]; runnerOutput: string[] }> {
   const out = path.join(fs.mkdtempSync(path.join(tmpdir(), 'preflight-probe-')), 'seen.json');
   const run = await execa(process.execPath, [cli, ...args], { cwd: fixtureDir, env: { PROBE_OUT: out }, reject: false, all: true });
   assert.ok(fs.existsSync(out), `the probe runner wrote nothing (exit ${run.exitCode}):\n${run.all}`);
@@ -40,6 +41,7 @@ describe('Playwright\'s private surface, as installed', () => {
       upgrade(`the title of the fixtures' step (steps: ${JSON.stringify(seen.steps)})`),
     );
     assert.match(seen.stdout.join(''), /probe: worker index \d+, fixture yes/, upgrade(`the worker variable ${WORKER_INDEX_VAR}`));
+    assert.deepEqual(seen.runnerOutput, ['probe: runner output through the reporters\n'], upgrade(`the config key of ${reporterOutputPlugin.name} or what a plugin's setup gets`));
   });
 
   it('a listing: reporters get _mode "list"', async () => {

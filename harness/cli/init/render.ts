@@ -1,16 +1,24 @@
 // The files `npx preflight init` writes, rendered from what it detected. Every port a file states is tied to the
 // others by a drift rule, preflight.config.ts's own URLs included.
 import type { DriftSource } from '../../drift/rules.ts';
+import type { DetectedDatabase } from './database.ts';
 import type { DetectedService, Detection, PortStatement } from './statements.ts';
 
 /** Where the generated specs live: their own folder, so a unit-test folder's files are never run as gate specs. */
 export const SPEC_DIR = 'e2e/preflight';
 const PLACEHOLDER_PORT = { frontend: 3000, backend: 3001 } as const;
+/** Services are reached on IPv4 loopback: `localhost` may resolve to ::1 where a service listens on 127.0.0.1 only. */
+const HOST = '127.0.0.1';
 
 export interface PlannedService extends DetectedService {
   url: string;
+  port: number;
+  /** Where the port comes from, for a person. */
+  portFrom: string;
   /** The service's own statement won; set when the repository's statements disagree. */
   disagreement?: string;
+  /** Waits for the database and gets its address (the database's dependents). */
+  database?: DatabaseDeclaration;
 }
 
 function mostCommon<T>(values: T[]): T | undefined {
@@ -19,44 +27,105 @@ function mostCommon<T>(values: T[]): T | undefined {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
-/** Each service's URL: its own statement's port (else the most stated one), on the host the repository names. */
-export function planServices(detection: Detection): PlannedService[] {
+/** Each service's URL: 127.0.0.1 and its own statement's port (its PM2 app, env file, script, code), else the most stated one. */
+export function planServices(detection: Detection, database?: DatabaseDeclaration): PlannedService[] {
   return detection.services.map((service) => {
     const stated = detection.statements.filter((statement) => statement.service === service.name);
     const own = stated.find((statement) => statement.own);
-    const port = own?.port ?? mostCommon(stated.map((statement) => statement.port)) ?? PLACEHOLDER_PORT[service.kind];
-    const hosts = [...new Set(stated.flatMap((statement) => (statement.host ? [statement.host] : [])))];
-    // One host everywhere is kept; otherwise 127.0.0.1: services listen on IPv4, localhost may resolve to ::1.
-    const host = hosts.length === 1 && hosts[0] !== '0.0.0.0' ? hosts[0] : '127.0.0.1';
-    const ports = [...new Set(stated.map((statement) => statement.port))];
-    const disagreement = ports.length > 1
-      ? `${service.name} port: ${stated.map((statement) => `${statement.where} says ${statement.port}`).join(', ')}`
+    const common = mostCommon(stated.filter((statement) => statement.kind === 'config').map((statement) => statement.port)) ?? mostCommon(stated.map((statement) => statement.port));
+    const port = own?.port ?? common ?? PLACEHOLDER_PORT[service.kind];
+    const portFrom = own ? own.where : common !== undefined ? 'the port stated most often' : 'a placeholder: no port stated';
+    const differing = stated.filter((statement) => statement.port !== port);
+    const reference = own ?? stated.find((statement) => statement.port === port);
+    const disagreement = differing.length
+      ? `${service.name} port: ${reference ? `${reference.where} says ${port}, ` : ''}${differing.map((statement) => `${statement.where} says ${statement.port}`).join(', ')}`
       : undefined;
-    return { ...service, url: `http://${host}:${port}`, disagreement };
+    const dependent = database && detection.database?.dependents.includes(service.name) ? database : undefined;
+    return { ...service, port, portFrom, url: `http://${HOST}:${port}`, disagreement, database: dependent };
   });
 }
 
+export interface DatabaseDeclaration {
+  /** Its name in preflight.config.ts (what dependents list in dependsOn). */
+  name: string;
+  /** The service block of preflight.config.ts, comments included. */
+  block: string;
+  /** Variables every dependent gets (its address). */
+  dependentEnv: Record<string, string>;
+  /** What the user does next about it. */
+  next: string[];
+  /** Names preflight.config.ts imports from 'preflight/config' for it, besides defineGate. */
+  imports: string[];
+}
+
+/**
+ * The database of preflight.config.ts, from what init found (port, migration command, the variable its address goes
+ * in, its dependents). Written as a plain service that runs the app's own compose service; the one place to change
+ * when the database becomes one preflight runs itself.
+ */
+export function renderDatabaseService(database: DetectedDatabase): DatabaseDeclaration {
+  const url = `postgresql://${encodeURIComponent(database.user)}:${encodeURIComponent(database.password)}@${HOST}:${database.port}/${encodeURIComponent(database.database)}`;
+  const migration = database.migration ? `\`${database.migration.command}\`${database.migration.cwd ? ` in ${database.migration.cwd}/` : ''} (${database.migration.from})` : 'none found';
+  const command = database.compose
+    ? `docker compose -f ${database.compose.file} up ${database.compose.service}`
+    : `node -e "console.error('no command starts PostgreSQL for the gate yet: set services.${database.name}.command in preflight.config.ts (docs/adopting.md)'); process.exit(1)"`;
+  const block = [
+    `    // preflight: database`,
+    `    //   PostgreSQL, because of: ${database.evidence.join(', ')}`,
+    `    //   port ${database.port} (${database.portFrom}); migrations: ${migration}; ${database.urlVariable} for: ${database.dependents.join(', ') || 'no service found'}`,
+    database.compose
+      ? `    //   Started with Docker (the app's own compose service); run the migrations once it is up.`
+      : `    //   No compose service runs it: give it a command that starts PostgreSQL on port ${database.port}.`,
+    `    ${key(database.name)}: {`,
+    `      command: ${q(command)},`,
+    `      url: ${q(`tcp://${HOST}:${database.port}`)},`,
+    `      readiness: { kind: 'tcp' },`,
+    `      timeoutMs: 120_000,`,
+    `    },`,
+  ].join('\n');
+  const next = [
+    database.compose ? `the database runs with Docker: \`docker compose -f ${database.compose.file} up ${database.compose.service}\` (the gate starts and stops it)` : `the database has no command yet: set services.${database.name}.command in preflight.config.ts`,
+    ...(database.migration ? [`its tables: \`${database.migration.command}\`${database.migration.cwd ? ` in ${database.migration.cwd}/` : ''} with ${database.urlVariable}=${url}`] : []),
+  ];
+  return { name: database.name, block, dependentEnv: { [database.urlVariable]: url }, next, imports: [] };
+}
+
 const q = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const key = (name: string) => (/^[a-z_$][\w$]*$/i.test(name) ? name : q(name));
 
 function readiness(service: PlannedService): string {
-  if (service.healthPath === '/ops/health/production') return `{ kind: 'contract' }`;
-  if (service.healthPath) return `{ kind: 'http', path: ${q(service.healthPath)}, status: 200 }`;
+  if (service.readiness?.contract) return `{ kind: 'contract', path: ${q(service.readiness.path)} }`;
+  if (service.readiness) return `{ kind: 'http', path: ${q(service.readiness.path)}, status: 200 }`;
   // Without a health route, "serves HTTP at all" is the honest check (docs/readiness-contract.md tells how to add one).
   return service.kind === 'frontend' ? `{ kind: 'http', path: '/', status: { min: 200, max: 399 } }` : `{ kind: 'http', path: '/', status: { min: 200, max: 499 } }`;
 }
 
-export function renderGateConfig(services: PlannedService[]): string {
+function envLines(service: PlannedService): string[] {
+  const env = { ...service.env, ...service.database?.dependentEnv };
+  const entries = Object.entries(env);
+  if (!entries.length) return [];
+  return [`      env: {`, ...entries.map(([name, value]) => `        ${key(name)}: ${q(value)},`), `      },`];
+}
+
+export function renderGateConfig(services: PlannedService[], database?: DatabaseDeclaration): string {
   const backends = services.filter((service) => service.kind === 'backend').map((service) => q(service.name));
+  const browser = services.find((service) => service.kind === 'frontend');
   const blocks = services.map((service) => {
     const lines = [
       `    // ${service.commandFrom}`,
-      `    ${/^[a-z_$][\w$]*$/i.test(service.name) ? service.name : q(service.name)}: {`,
+      `    ${key(service.name)}: {`,
       `      command: ${q(service.command)},`,
       ...(service.cwd ? [`      cwd: ${q(service.cwd)},`] : []),
       `      url: ${q(service.url)},`,
+      ...(service.envLeftOut.length ? [`      // not copied from its PM2 app (secrets stay in your env files): ${service.envLeftOut.join(', ')}`] : []),
+      ...envLines(service),
+      ...(service.readiness ? [`      // ${service.readiness.where}`] : [`      // no readiness route found in its sources`]),
       `      readiness: ${readiness(service)},`,
+      ...(service.liveness ? [`      liveness: { path: ${q(service.liveness.path)} }, // ${service.liveness.where}`] : []),
+      ...(service.database ? [`      dependsOn: [${q(service.database.name)}], // it needs its database: it starts once the database accepts connections`] : []),
       // A frontend calls its backend: it starts at once, and is judged ready only once the backend is (docs/gate-config.md).
       ...(service.kind === 'frontend' && backends.length ? [`      readyAfter: [${backends.join(', ')}], // starts at once; ready only once the backend is`] : []),
+      ...(service === browser ? [`      browser: true, // the specs' baseURL: page.goto('/') opens it`] : []),
       `      timeoutMs: 120_000,`,
       `    },`,
     ];
@@ -65,12 +134,13 @@ export function renderGateConfig(services: PlannedService[]): string {
   return [
     `// The gate: which services to start and how to know each really serves. Written by \`npx preflight init\`;`,
     `// edit freely (drift.rules.ts ties these URLs to every other place that states them).`,
-    `import { defineGate } from 'preflight/config';`,
+    `import { ${['defineGate', ...(database?.imports ?? [])].join(', ')} } from 'preflight/config';`,
     ``,
     `export default defineGate({`,
     `  specs: ${q(SPEC_DIR)},`,
     `  driftRules: 'drift.rules.ts',`,
     `  services: {`,
+    ...(database ? [database.block] : []),
     ...blocks,
     `  },`,
     `});`,
@@ -111,8 +181,8 @@ export function renderCriticalSpec(services: PlannedService[]): string {
     );
   }
   for (const service of services) {
-    const path = service.healthPath ?? '/';
-    const expectation = service.healthPath ? `toBe(200)` : `toBeLessThan(${service.kind === 'frontend' ? 400 : 500})`;
+    const path = service.readiness?.path ?? '/';
+    const expectation = service.readiness ? `toBe(200)` : `toBeLessThan(${service.kind === 'frontend' ? 400 : 500})`;
     tests.push(
       [
         `test('${service.name}: answers its readiness check', { tag: tags.critical }, async ({ request, target }) => {`,
@@ -141,25 +211,49 @@ function literal(source: DriftSource): string {
   return `{ ${parts.join(', ')} }`;
 }
 
+/** The URL (its port or host) preflight.config.ts gives the service. */
 function configSource(service: PlannedService, take: 'port' | 'host'): DriftSource {
-  const key = /^[a-z_$][\w$]*$/i.test(service.name) ? service.name : `'${service.name}'`;
-  return { file: 'preflight.config.ts', regex: new RegExp(`${key.replace(/[.*+?^${}()|[\]\\/']/g, '\\$&')}: \\{[^}]*?url: '([^']*)'`), take };
+  return { file: 'preflight.config.ts', regex: new RegExp(`${escapeName(service)}: \\{[^}]*?url: '([^']*)'`), take };
 }
 
+/** The PORT preflight.config.ts passes the service (copied from its PM2 app). */
+function configEnvPortSource(service: PlannedService): DriftSource | undefined {
+  return service.env.PORT === undefined ? undefined : { file: 'preflight.config.ts', regex: new RegExp(`${escapeName(service)}: \\{[^}]*?PORT: '(\\d+)'`) };
+}
+
+const escapeName = (service: PlannedService) => key(service.name).replace(/[.*+?^${}()|[\]\\/']/g, '\\$&');
+
+function unique(sources: DriftSource[]): DriftSource[] {
+  const seen = new Set<string>();
+  return sources.filter((source) => {
+    const id = literal(source);
+    return seen.has(id) ? false : (seen.add(id), true);
+  });
+}
+
+function rule(fact: string, severity: 'critical' | 'warning', sources: DriftSource[], why?: string): string {
+  return `    {\n${why ? `      // ${why}\n` : ''}      fact: ${q(fact)},\n      severity: '${severity}',\n      sources: [\n${sources.map((source) => `        ${literal(source)},`).join('\n')}\n      ],\n    },`;
+}
+
+/**
+ * Per service: its port wherever it decides where the service listens or is reached (critical); its port in URLs
+ * hard-coded in source files and scripts (a warning: they decide nothing, but a page that calls the wrong port breaks);
+ * the host of its URLs where the repository states it twice or more (a warning). Docs are checked from `docs`.
+ */
 export function renderDriftRules(services: PlannedService[], statements: PortStatement[]): string {
   const rules: string[] = [];
   for (const service of services) {
     const stated = statements.filter((statement) => statement.service === service.name).sort((a, b) => Number(b.own) - Number(a.own));
-    const seen = new Set<string>();
-    const sources = [...stated.map((statement) => statement.source), configSource(service, 'port')].filter((source) => {
-      const id = literal(source);
-      return seen.has(id) ? false : (seen.add(id), true);
-    });
-    rules.push(`    {\n      fact: '${service.name} port',\n      severity: 'critical',\n      sources: [\n${sources.map((source) => `        ${literal(source)},`).join('\n')}\n      ],\n    },`);
-    const withHost = stated.filter((statement) => statement.host && statement.source.take === 'port');
-    if (withHost.length > 0) {
-      const hostSources = [...withHost.map((statement) => ({ ...statement.source, take: 'host' as const })), configSource(service, 'host')];
-      rules.push(`    {\n      fact: '${service.name} host',\n      severity: 'warning',\n      sources: [\n${hostSources.map((source) => `        ${literal(source)},`).join('\n')}\n      ],\n    },`);
+    const config = stated.filter((statement) => statement.kind === 'config');
+    const sources = unique([...config.map((statement) => statement.source), configSource(service, 'port'), ...[configEnvPortSource(service)].filter((source) => source !== undefined)]);
+    rules.push(rule(`${service.name} port`, 'critical', sources));
+    const hardCoded = stated.filter((statement) => statement.kind === 'hard-coded');
+    if (hardCoded.length) {
+      rules.push(rule(`${service.name} port in source files`, 'warning', unique([sources[0]!, ...hardCoded.map((statement) => statement.source)]), 'URLs written into source files and scripts; the first source is the port the service listens on'));
+    }
+    const withHost = config.filter((statement) => statement.host && statement.source.take === 'port');
+    if (withHost.length > 1) {
+      rules.push(rule(`${service.name} host`, 'warning', unique(withHost.map((statement) => ({ ...statement.source, take: 'host' as const })))));
     }
   }
   return [
@@ -172,12 +266,14 @@ export function renderDriftRules(services: PlannedService[], statements: PortSta
     `  rules: [`,
     ...rules,
     `  ],`,
+    `  // Markdown files whose port statements are checked too (as warnings), e.g. ['README.md', 'docs/RUNBOOK.md'].`,
+    `  docs: [],`,
     `} satisfies DriftRules;`,
     ``,
   ].join('\n');
 }
 
-export function renderWorkflow(): string {
+export function renderWorkflow(gateCommand: string): string {
   return `# The deployment gate: exits with the verdict (0 pass, 1 warnings, 2 strict warnings, 3 critical). Written by
 # \`npx preflight init\`; make this job a required check.
 name: preflight
@@ -206,7 +302,7 @@ jobs:
       - name: Configuration drift
         run: npx preflight drift
       - name: The gate
-        run: npx playwright test
+        run: ${gateCommand}
       - name: Upload the reports
         if: \${{ !cancelled() }}
         uses: actions/upload-artifact@v4
@@ -217,11 +313,11 @@ jobs:
 `;
 }
 
-export function renderVsCodeTasks(): string {
+export function renderVsCodeTasks(gateCommand: string): string {
   const tasks = {
     version: '2.0.0',
     tasks: [
-      { label: 'preflight: gate', type: 'shell', command: 'npx playwright test', group: 'test', problemMatcher: [] },
+      { label: 'preflight: gate', type: 'shell', command: gateCommand, group: 'test', problemMatcher: [] },
       { label: 'preflight: drift', type: 'shell', command: 'npx preflight drift', problemMatcher: [] },
     ],
   };

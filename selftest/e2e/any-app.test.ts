@@ -1,0 +1,160 @@
+// Any app, any layout: a kiosk of its own (selftest/fixtures/kiosk: services `web` and `api`, its gate and specs in
+// e2e/, no drift rules), preflight installed from its packed tarball, run from the repository's root with
+// `npx playwright test -c e2e/playwright.config.ts`. Nothing of the bundled demo is assumed: no service is called
+// frontend or backend, the specs' baseURL comes from the service marked `browser: true`, every path resolves from
+// the folder of e2e/preflight.config.ts, and the missing drift rules mean no drift check, said in one line.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { execa, type ResultPromise } from 'execa';
+import { repoRoot } from '../support/demo-process.ts';
+import { leftoverProcesses } from '../support/leftovers.ts';
+import { installPackedInto } from '../support/packed-install.ts';
+import { freePort } from '../support/ports.ts';
+import { explain, GATE_MARK_VAR, gateRunResult, type GateRun } from '../support/run-gate.ts';
+
+const fixtureApp = path.join(repoRoot, 'selftest/fixtures/kiosk');
+let workDir: string;
+let appDir: string;
+
+/** The environment of a developer's shell: none of the caller's PREFLIGHT_ variables, no CI unless a test says so. */
+function userEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(PREFLIGHT_|NODE_TEST_CONTEXT$|NODE_OPTIONS$|CI$|GITHUB_ACTIONS$)/.test(entry[0])),
+  );
+  return { ...inherited, ...extra };
+}
+
+/** The kiosk's gate as its team runs it, from the repository's root; its services moved to free ports. */
+async function runKioskGate(options: { env?: Record<string, string>; apiUrl?: string } = {}): Promise<GateRun & { apiUrl: string; webUrl: string }> {
+  const apiUrl = options.apiUrl ?? `http://127.0.0.1:${await freePort()}`;
+  const webUrl = `http://127.0.0.1:${await freePort()}`;
+  const mark = randomUUID();
+  // Beside e2e/preflight.config.ts, not in the folder the command runs in.
+  const reportsDir = path.join(appDir, 'e2e', 'reports');
+  fs.rmSync(reportsDir, { recursive: true, force: true });
+  const env = userEnvironment({ PREFLIGHT_API_URL: apiUrl, PREFLIGHT_WEB_URL: webUrl, [GATE_MARK_VAR]: mark, ...options.env });
+  const started = Date.now();
+  const result = await execa('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { cwd: appDir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 180_000 });
+  return { ...gateRunResult(result, { started, reportsDir, backendUrl: apiUrl, frontendUrl: webUrl, databaseUrl: '', mark }), apiUrl, webUrl };
+}
+
+/** The kiosk's API started by hand, as a developer leaves it running; resolves once it listens. */
+async function startApiByHand(apiUrl: string): Promise<{ process: ResultPromise; output: () => string }> {
+  const child = execa(process.execPath, ['server.mjs'], { cwd: path.join(appDir, 'api'), env: userEnvironment({ PREFLIGHT_API_URL: apiUrl }), extendEnv: false, reject: false, all: true });
+  let output = '';
+  child.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the API started by hand did not listen:\n${output}`);
+    await new Promise((resolve) => child.all!.once('data', resolve).once('close', resolve));
+  }
+  return { process: child, output: () => output };
+}
+
+const servicesByName = (run: GateRun) => Object.fromEntries((run.verdict?.services ?? []).map((service: any) => [service.name, service]));
+
+describe('any app: a kiosk with its own names and layout, preflight installed from its tarball', { timeout: 15 * 60_000 }, () => {
+  before(async () => {
+    ({ workDir, appDir } = await installPackedInto(fixtureApp));
+  });
+
+  after(() => {
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('passes (exit 0) from the root with -c: baseURL from `browser: true`, the api by its name, reports beside preflight.config.ts, no drift check said once', async () => {
+    const run = await runKioskGate();
+    assert.equal(run.exitCode, 0, explain(run));
+    assert.match(run.output, /preflight verdict: pass, exit code 0/);
+    assert.equal(run.verdict?.specs.passed, 2, 'both specs ran: the page at baseURL and the api by target.serviceUrl');
+    assert.deepEqual(Object.keys(servicesByName(run)).sort(), ['api', 'web']);
+    assert.equal(servicesByName(run).api.reused, false, 'nothing ran on its port: the gate started it');
+    // One line, in each place the verdict is read.
+    const line = /configuration drift not checked: there is no drift rules file \(no drift\.rules\.ts in .*kiosk[\\/]e2e\)/;
+    assert.equal(run.output.match(new RegExp(line.source, 'g'))?.length, 1, 'said once on the console');
+    assert.match(run.verdict.driftNotChecked, line);
+    assert.match(fs.readFileSync(path.join(run.reportsDir, 'summary.md'), 'utf8'), new RegExp(`Note: ${line.source}`));
+    assert.ok(!fs.existsSync(path.join(appDir, 'reports')), 'nothing written in the folder the command ran in');
+    assert.deepEqual(leftoverProcesses(run), []);
+  });
+
+  it('reuseExisting (`!process.env.CI`): an API the developer already runs is used, not started, and left running; in CI it is not reused', async () => {
+    const apiUrl = `http://127.0.0.1:${await freePort()}`;
+    const byHand = await startApiByHand(apiUrl);
+    try {
+      const run = await runKioskGate({ apiUrl });
+      assert.equal(run.exitCode, 0, explain(run));
+      const { api, web } = servicesByName(run);
+      assert.equal(api.reused, true, 'the running API was reused');
+      assert.equal(api.pid, undefined, 'the gate started no API of its own');
+      assert.equal(web.reused, false, 'web has no reuseExisting: started');
+      assert.match(byHand.output(), /GET \/api\/slots/, "the spec's request reached the API started by hand");
+      assert.equal(byHand.process.exitCode, null, 'the gate stops only what it started');
+
+      const inCi = await runKioskGate({ apiUrl, env: { CI: 'true' } });
+      assert.equal(inCi.exitCode, 3, explain(inCi));
+      assert.match(inCi.output, new RegExp(`api: port ${new URL(apiUrl).port} is already taken`));
+      assert.match(inCi.output, /turn reuse on \(e2e[\\/]preflight\.config\.ts services\.api\.reuseExisting, or PREFLIGHT_REUSE_EXISTING\)/);
+      assert.equal(byHand.process.exitCode, null, 'a process preflight did not start is never stopped');
+      assert.deepEqual(leftoverProcesses(inCi), []);
+    } finally {
+      byHand.process.kill('SIGTERM');
+      await byHand.process;
+    }
+  });
+
+  it('a drift rules file the user named that is missing is a configuration error (exit 3, nothing started)', async () => {
+    const run = await runKioskGate({ env: { PREFLIGHT_DRIFT_RULES: 'drift.rules.ts' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /PREFLIGHT_DRIFT_RULES \(relative to .*e2e\): expected a drift rules file, got "drift\.rules\.ts" \(.*kiosk[\\/]e2e[\\/]drift\.rules\.ts does not exist\)/);
+    assert.match(run.output, /nothing was started/);
+    assert.deepEqual(run.verdict?.services, []);
+  });
+
+  it('a Playwright configuration with no preflight.config.ts beside or above it: exit 3 saying where it looked, not the demo', async () => {
+    fs.mkdirSync(path.join(appDir, 'bare'), { recursive: true });
+    fs.copyFileSync(path.join(appDir, 'e2e', 'playwright.config.ts'), path.join(appDir, 'bare', 'playwright.config.ts'));
+    const result = await execa('npx', ['playwright', 'test', '-c', 'bare/playwright.config.ts'], { cwd: appDir, env: userEnvironment(), extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 120_000 });
+    assert.equal(result.exitCode, 3, result.all);
+    assert.match(result.all ?? '', /no gate configuration file: no preflight\.config\.ts in .*kiosk[\\/]bare or the folders above it .*fix: run npx preflight init there/);
+    assert.match(result.all ?? '', /nothing was started/);
+    assert.doesNotMatch(result.all ?? '', /demo-app/);
+  });
+
+  it('`npx preflight drift` finds the gate with --config or from its folder: no rules, nothing to check, exit 0', async () => {
+    for (const [cwd, args] of [[appDir, ['--config', 'e2e/preflight.config.ts']], [path.join(appDir, 'e2e', 'specs'), []]] as const) {
+      const drift = await execa('npx', ['preflight', 'drift', ...args], { cwd, env: userEnvironment(), extendEnv: false, reject: false, all: true });
+      assert.equal(drift.exitCode, 0, drift.all);
+      assert.match(drift.all ?? '', /configuration drift not checked: there is no drift rules file \(no drift\.rules\.ts in .*kiosk[\\/]e2e\)/);
+    }
+  });
+
+  it("preflight run by path in another repository (not in its node_modules) checks that repository's files", async () => {
+    // Another checkout of the kiosk with drift rules of its own and a port stated twice, differently; no node_modules.
+    const other = path.join(workDir, 'other-kiosk');
+    fs.cpSync(fixtureApp, other, { recursive: true });
+    fs.writeFileSync(path.join(other, 'e2e', '.env.example'), 'KIOSK_API_PORT=4399\n');
+    fs.writeFileSync(
+      path.join(other, 'e2e', 'drift.rules.ts'),
+      [
+        "import { defineDriftRules } from 'preflight/config';",
+        '',
+        'export default defineDriftRules({',
+        "  rules: [{ fact: 'api port', severity: 'critical', sources: [",
+        "    { file: 'preflight.config.ts', regex: /api: \\{[^}]*?url: '([^']*)'/, take: 'port' },",
+        "    { file: '.env.example', dotenv: 'KIOSK_API_PORT' },",
+        '  ] }],',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const cli = path.join(appDir, 'node_modules', 'preflight', 'bin', 'preflight.js');
+    const drift = await execa(process.execPath, [cli, 'drift'], { cwd: path.join(other, 'e2e'), env: userEnvironment(), extendEnv: false, reject: false, all: true });
+    assert.equal(drift.exitCode, 3, drift.all);
+    assert.match(drift.all ?? '', /1 rule\(s\) from drift\.rules\.ts/);
+    assert.match(drift.all ?? '', /\.env\.example:1\s+4399\s+DIFFERS/);
+  });
+});
