@@ -1,6 +1,6 @@
 import { DEFAULT_HEALTH_PATH } from '../config/defaults.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
+import { readinessFindings, timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
 import { describeProbe, probeReadiness } from '../readiness/probe.ts';
 import { installConsoleRedaction, treatAsSecret } from '../secrets/redact.ts';
 import { usageError, type CommandLine, type CommandSpec } from './command-line.ts';
@@ -47,15 +47,16 @@ function formatVerdict(url: URL, verdict: ReadinessVerdict, latencyMs: number): 
     if (body.message) lines.push(`  message: ${body.message}`);
     const about = [body.version && `version ${body.version}`, body.releaseId && `release ${body.releaseId}`, body.checkedAt && `checked at ${body.checkedAt}`].filter(Boolean);
     if (about.length) lines.push(`  ${about.join(', ')}`);
-    const checks = Object.entries(body.checks ?? {});
-    if (checks.length) {
-      lines.push('  checks:');
-      const width = Math.max(...checks.map(([name]) => name.length));
-      for (const [name, check] of checks) {
-        const details = [check.critical === false ? 'non-critical' : check.critical ? 'critical' : '', check.latencyMs === undefined ? '' : `${check.latencyMs} ms`, check.output ?? '']
+    // Each check and finding, from whichever shape the body uses (checks, failures, warnings, errors, details).
+    const findings = readinessFindings(body);
+    const width = Math.max(0, ...findings.map((finding) => (finding.name ?? '-').length));
+    for (const from of new Set(findings.map((finding) => finding.from))) {
+      lines.push(`  ${from}:`);
+      for (const finding of findings.filter((one) => one.from === from)) {
+        const details = [finding.critical === false ? 'non-critical' : finding.critical ? 'critical' : '', finding.latencyMs === undefined ? '' : `${finding.latencyMs} ms`, finding.message ?? '']
           .filter(Boolean)
           .join(', ');
-        lines.push(`    ${name.padEnd(width)}  ${check.status.padEnd(4)}${details ? `  ${details}` : ''}`);
+        lines.push(`    ${(finding.name ?? '-').padEnd(width)}  ${finding.status.padEnd(4)}${details ? `  ${details}` : ''}`);
       }
     }
   }

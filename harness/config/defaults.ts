@@ -6,6 +6,12 @@ export const DEFAULT_HEALTH_PATH = '/ops/health/production';
 /** How long a service may take to become ready. */
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
+/** How long the readiness contract may answer "down" with the same reason before the boot gives up on it. */
+export const DEFAULT_DOWN_FOR_MS = 15_000;
+
+/** How long one attempt of a readiness command or function may take. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
+
 /** Teardown: the signal a service gets first, and how long it has before SIGKILL. */
 export const DEFAULT_STOP = { signal: 'SIGTERM', graceMs: 3_000 } as const;
 

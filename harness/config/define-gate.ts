@@ -1,6 +1,6 @@
-import type { GateDefinition, ReadinessDefinition, ServiceDefinition } from './gate-schema.ts';
+import type { GateDefinition, ReadinessCheck, ReadinessCheckResult, ReadinessDefinition, ServiceDefinition } from './gate-schema.ts';
 
-export type { GateDefinition, ReadinessDefinition, ServiceDefinition };
+export type { GateDefinition, ReadinessCheck, ReadinessCheckResult, ReadinessDefinition, ServiceDefinition };
 
 /**
  * Declares the gate in preflight.config.ts, with types for the editor. It returns its argument as is: the file is

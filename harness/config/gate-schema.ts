@@ -13,8 +13,10 @@ export const readinessSchema = z.discriminatedUnion(
   'kind',
   [
     // The readiness contract of docs/design.md at `path` (default PREFLIGHT_HEALTH_PATH, /ops/health/production).
-    z.strictObject({ kind: z.literal('contract'), path: path.optional() }),
-    // Plain HTTP: a GET of `path` answered with `status` (default 200; a number, or { min, max }).
+    // `downForMs`: a "down" with the same reason for this long ends the boot (default 15000), instead of the whole timeoutMs.
+    z.strictObject({ kind: z.literal('contract'), path: path.optional(), downForMs: milliseconds.optional() }),
+    // Plain HTTP: a GET of `path` answered with `status` (a number, or { min, max }); without one, what Playwright's
+    // webServer accepts: 200-403, redirects followed.
     z.strictObject({
       kind: z.literal('http'),
       path: path.optional(),
@@ -24,9 +26,26 @@ export const readinessSchema = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('tcp') }),
     // A line of the service's output matching `pattern`; then the URL must accept TCP connections.
     z.strictObject({ kind: z.literal('log'), pattern: z.union([nonEmpty, z.instanceof(RegExp)], { error: 'expected a RegExp or a non-empty string' }) }),
+    // A command that decides (pg_isready, redis-cli ping): exit 0 is ready; otherwise its output's last line says why.
+    z.strictObject({ kind: z.literal('command'), command: nonEmpty, attemptTimeoutMs: milliseconds.optional() }),
+    // A function of the gate file that decides: true or { ready: true } is ready; false or { ready: false, reason } is not.
+    z.strictObject({
+      kind: z.literal('function'),
+      check: z.custom<ReadinessCheck>((value) => typeof value === 'function', { error: 'expected a function: async ({ url, signal }) => boolean | { ready, reason }' }),
+      attemptTimeoutMs: milliseconds.optional(),
+    }),
   ],
-  { error: 'expected { kind: "contract" | "http" | "tcp" | "log", ... }' },
+  { error: 'expected { kind: "contract" | "http" | "tcp" | "log" | "command" | "function", ... }' },
 );
+
+/** What a readiness function answers: ready or not, and why not. */
+export type ReadinessCheckResult = boolean | { ready: boolean; reason?: string };
+
+/**
+ * A readiness function (kind "function"): called until it says ready, each attempt given `attemptTimeoutMs` and a
+ * signal that aborts when that time is up. `url` is the service's, when it has one.
+ */
+export type ReadinessCheck = (context: { url: URL | undefined; signal: AbortSignal; name: string }) => ReadinessCheckResult | Promise<ReadinessCheckResult>;
 
 const signal = z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR2', 'SIGKILL'], { error: 'expected a signal name such as "SIGTERM" or "SIGINT"' });
 
@@ -82,6 +101,14 @@ export const serviceSchema = z.strictObject({
    * PREFLIGHT_<NAME>_URL: DATABASE_URL for a database. It wins over their own env and envFile.
    */
   urlAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as DATABASE_URL').optional(),
+  /**
+   * A local https service's certificate (opt-in): `ca` trusts the authority in that PEM file (relative to cwd, e.g.
+   * mkcert's rootCA.pem), `insecure: true` accepts any certificate (a dev server's self-signed one). The probes trust
+   * it, and the local browser project ignores certificate errors; the production project never does.
+   */
+  tls: z
+    .union([z.strictObject({ ca: nonEmpty }), z.strictObject({ insecure: z.literal(true) })], { error: 'expected { ca: "<the authority\'s PEM file>" } or { insecure: true }' })
+    .optional(),
   /** Extra request headers on every probe, e.g. one the app's rate limiter exempts. */
   probe: z.strictObject({ headers: headers.optional() }).optional(),
   /** The browser's service: the specs' baseURL is its URL (page.goto('/') opens it). At most one service says so. */
@@ -95,6 +122,9 @@ export const serviceSchema = z.strictObject({
 
 /** A service's name becomes part of variable names (PREFLIGHT_<NAME>_URL) and of file names (reports/logs/<name>.log). */
 const serviceName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a service name of letters, digits, - and _, starting with a letter');
+
+/** The readiness kinds that probe the service's URL, and so need one. */
+const PROBES_URL: string[] = ['contract', 'http', 'tcp'];
 
 export const gateFileSchema = z
   .strictObject({
@@ -118,9 +148,9 @@ export const gateFileSchema = z
     }
     for (const [name, service] of Object.entries(gate.services)) {
       if (service.url !== undefined) continue;
-      // Only a service judged by its output may serve nothing on a port (a queue worker); every other kind probes its URL.
       const kind = service.readiness?.kind ?? 'contract';
-      const why = service.liveness ? 'its liveness is probed over HTTP' : kind === 'log' ? undefined : `its ${kind} readiness probes it; only a service with log readiness may leave it out`;
+      // Only a service judged by its output, a command or a function may serve nothing on a port; the others probe it.
+      const why = service.liveness ? 'its liveness is probed over HTTP' : !PROBES_URL.includes(kind) ? undefined : `its ${kind} readiness probes it; only a service with log, command or function readiness may leave it out`;
       if (why) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: `expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432 (${why})`, input: undefined });
       else if (service.browser) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: 'expected an http:// or https:// URL (browser: true makes it the specs\' baseURL)', input: undefined });
     }

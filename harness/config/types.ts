@@ -3,16 +3,26 @@
 
 export type ServiceName = string;
 
+import type { ReadinessCheck } from './gate-schema.ts';
+
+const variablePart = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
 /** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
-export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') =>
-  `PREFLIGHT_${service.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${what}`;
+export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') => `PREFLIGHT_${variablePart(service.name)}_${what}`;
+
+/** A named group of a service's log readiness pattern, exported to later services and the specs: PREFLIGHT_<NAME>_<GROUP>. */
+export const capturedVariable = (service: Pick<ServiceConfig, 'name'>, group: string) => `PREFLIGHT_${variablePart(service.name)}_${variablePart(group)}`;
 
 /** How the gate decides that a service is ready (harness/readiness/service-probe.ts). */
 export type Readiness =
-  | { kind: 'contract' }
-  | { kind: 'http'; status: { min: number; max: number } }
+  /** `downForMs`: a "down" with the same reason for this long ends the boot (docs/gate-config.md). */
+  | { kind: 'contract'; downForMs: number }
+  /** `followRedirects`: as webServer does, unless the accepted statuses name a redirect (docs/gate-config.md). */
+  | { kind: 'http'; status: { min: number; max: number }; followRedirects: boolean }
   | { kind: 'tcp' }
-  | { kind: 'log'; pattern: RegExp };
+  | { kind: 'log'; pattern: RegExp }
+  | { kind: 'command'; command: string; attemptTimeoutMs: number }
+  | { kind: 'function'; check: ReadinessCheck; attemptTimeoutMs: number };
 
 export interface ServiceConfig {
   name: ServiceName;
@@ -44,9 +54,14 @@ export interface ServiceConfig {
   probeHeaders: Record<string, string>;
   /** Used, not started, when it already serves (judged by its readiness): its reuseExisting, or PREFLIGHT_REUSE_EXISTING. */
   reuseExisting: boolean;
-  /** Where the command, the URL, the readiness timeout and the reuse were set, for diagnoses. */
-  setBy: { command: string; url: string; timeout: string; reuse: string };
+  /** A local https service's certificate, trusted by the probes and the local browser project (docs/gate-config.md). */
+  tls?: ServiceTls;
+  /** Where the command, the URL, the readiness timeout and the reuse were set, and the service's own fields (`<file> services.<name>`), for diagnoses. */
+  setBy: { command: string; url: string; timeout: string; reuse: string; service: string };
 }
+
+/** How the probes trust a local https service: the authority's certificate (PEM text, read from `caFile`), or any. */
+export type ServiceTls = { ca: string; caFile: string; insecure?: undefined } | { insecure: true; ca?: undefined; caFile?: undefined };
 
 /** A service that serves on a URL: every kind of readiness but `log` has one, and the specs' frontend and backend must. */
 export type ServedService = ServiceConfig & { url: URL; urlText: string; healthUrl: URL };

@@ -21,6 +21,8 @@ export interface ServiceRecord {
   contractReason?: string;
   version?: string;
   releaseId?: string;
+  /** What its log readiness pattern's named groups captured, as PREFLIGHT_<NAME>_<GROUP>: given to later services and the specs. */
+  exports?: Record<string, string>;
   /** Readiness probes it answered (or accepted and left unanswered) before it was ready or the wait ended. */
   probes?: number;
   /** Set when it was not started because these services it depends on did not become ready. */

@@ -45,6 +45,15 @@ export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): P
   return JSON.parse(body) as BootOutcome;
 }
 
+/**
+ * In a worker, once the boot outcome arrived: what the services' log patterns captured (PREFLIGHT_<NAME>_<GROUP>) goes
+ * into its environment, as webServer's wait.stdout does for the runner. Workers are forked before the boot settles,
+ * so they cannot inherit it: specs read it in their body, hooks and fixtures, not at the top of the file.
+ */
+export function exportToWorker(outcome: BootOutcome, env: NodeJS.ProcessEnv = process.env): void {
+  for (const service of outcome.services) Object.assign(env, service.exports);
+}
+
 /** Asks (in a worker) for what the runner knows about the services now. */
 export async function fetchLiveServices(channelUrl: string): Promise<ServiceRecord[]> {
   return JSON.parse((await getLoopback(new URL('/services', channelUrl).href, 5_000)).body) as ServiceRecord[];

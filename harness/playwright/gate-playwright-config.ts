@@ -73,7 +73,12 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
       ...options.use,
     },
     projects: [
-      { name: 'local', testIgnore: PRODUCTION_ONLY_SPECS, use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser) } },
+      {
+        name: 'local',
+        testIgnore: PRODUCTION_ONLY_SPECS,
+        // A local service's own certificate, opted in with its tls setting: accepted here, never in the production project.
+        use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser), ...(preflight.services.some((service) => service.tls) ? { ignoreHTTPSErrors: true } : {}) },
+      },
       ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
       // An invalid production URL: --project=production still reaches global setup, which names the problem.
       ...(!loaded.ok && loaded.productionRequested ? [productionProjectPlaceholder()] : []),

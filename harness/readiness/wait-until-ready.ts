@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { probeReadiness, type ProbeOutcome } from './probe.ts';
 import type { ReadinessVerdict } from './contract.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
+import { certificateProblem } from './certificate.ts';
 
 export type ReadinessOutcome =
   | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
@@ -9,6 +10,10 @@ export type ReadinessOutcome =
   /** `early`: given up before the deadline, because `hopeless` said waiting could not help. */
   | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number; early?: boolean }
   | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
+  /** Its certificate was refused (self-signed, expired, another host's): waiting cannot change that. */
+  | { ok: false; reason: 'certificate'; lastProbe: ProbeOutcome & { kind: 'unreachable' }; probes: number }
+  /** It answered "down" with the same reason for `downForMs`: given up before the deadline. */
+  | { ok: false; reason: 'down'; lastProbe: ProbeOutcome & { kind: 'answered' }; downForMs: number; timeoutMs: number; probes: number }
   | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
 
 export interface WaitUntilReadyOptions {
@@ -19,10 +24,17 @@ export interface WaitUntilReadyOptions {
   timeoutMs: number;
   /** Settles when the service process exits: readiness then fails at once, not at the deadline. */
   exited?: Promise<ExitInfo>;
+  /** The longest one probe may take (default 2000 ms; a readiness command or function has its own). */
+  attemptTimeoutMs?: number;
   /** Pause between probes while nothing answers; small, so readiness is seen within tens of milliseconds. */
   intervalMs?: number;
   /** An answer that ends the wait at once (the contract's 200 with a broken body: waiting will not fix it). */
   failsAtOnce?(outcome: ProbeOutcome & { kind: 'answered' }): boolean;
+  /**
+   * A "down" with the same reason for this long ends the wait (a database that is not there stays not there); a down
+   * with another reason starts the count again. Counted only once what it is judged ready after is ready.
+   */
+  downForMs?: number;
   /** Checked between probes: true ends the wait at once (an app crashed under a file watcher that waits for changes). */
   hopeless?(): boolean;
   signal?: AbortSignal;
@@ -63,6 +75,8 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
   if (options.signal?.aborted) stop.abort();
   else options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let telling: ProbeOutcome | undefined;
+  // The reason of the "down" answered now, and since when it has not changed.
+  let down: { reason: string; since: number } | undefined;
   let probes = 0;
   let answers = 0;
   const afterSettled = options.after?.then((ready) => {
@@ -76,7 +90,7 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
       if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(performance.now() - began), lastProbe: telling, probes, early: true };
-      const outcome = await probe(Math.min(2_000, Math.max(50, remaining)));
+      const outcome = await probe(Math.min(options.attemptTimeoutMs ?? 2_000, Math.max(50, remaining)));
       // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
       if (outcome.kind !== 'unreachable') probes++;
       if (!telling || informativeness(outcome) >= informativeness(telling)) telling = outcome;
@@ -86,8 +100,14 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
         const ready = verdict.state === 'ready' || verdict.state === 'degraded';
         if (ready && after === 'ready') return { ok: true, verdict, readyAt: Date.now(), probes };
         if (failsAtOnce(outcome)) return { ok: false, reason: 'violation', lastProbe: outcome, probes };
+        if (verdict.state === 'down' && after === 'ready' && options.downForMs !== undefined) {
+          if (down?.reason !== verdict.reason) down = { reason: verdict.reason, since: performance.now() };
+          else if (performance.now() - down.since >= options.downForMs) return { ok: false, reason: 'down', lastProbe: outcome, downForMs: options.downForMs, timeoutMs, probes };
+        }
         pause = outcome.retryAfterMs ?? BACKOFF_MS[Math.min(answers, BACKOFF_MS.length - 1)]!;
         answers++;
+      } else if (outcome.kind === 'unreachable' && certificateProblem(outcome.code)) {
+        return { ok: false, reason: 'certificate', lastProbe: outcome, probes };
       } else if (outcome.kind === 'timeout') {
         pause = BACKOFF_MS[Math.min(answers++, BACKOFF_MS.length - 1)]!;
       }

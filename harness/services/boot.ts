@@ -1,9 +1,10 @@
-import { isServed, serviceVariable, type PreflightConfig, type ServedService, type ServiceConfig } from '../config/types.ts';
+import { capturedVariable, isServed, serviceVariable, type PreflightConfig, type ServedService, type ServiceConfig } from '../config/types.ts';
+import { addSecretValues } from '../secrets/redact.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { addressFamilyLine } from '../network/readiness-families.ts';
 import { hostOf } from '../network/resolve-host.ts';
 import type { ProbeOutcome } from '../readiness/probe.ts';
-import { probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
+import { attemptTimeoutMs, failsAtOnce, probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
 import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, portClashCause, watcherGaveUp } from './diagnosis.ts';
@@ -70,6 +71,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     readiness.set(service.name, { promise, settle });
   }
   const serviceEnv = { ...options.env, ...serviceUrlEnvironment(config) };
+  // What ready services' log patterns captured (PREFLIGHT_<NAME>_<GROUP>), for every service started after them.
+  const exported: Record<string, string> = {};
 
   const publish = (record: ServiceRecord) => options.onRecord?.(record);
 
@@ -97,7 +100,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     // (A service without a URL listens on no port: there is nothing to check.)
     const port = isServed(service) ? portOfUrl(service.url)! : undefined;
     if (isServed(service) && port !== undefined && (await portAnswers(hostOf(service.url), port))) {
-      const existing = service.reuseExisting ? await reuseProbe(service)(2_000) : undefined;
+      const existing = service.reuseExisting ? await reuseProbe(service, { ...service.env, ...serviceEnv, ...exported })(attemptTimeoutMs(service) ?? 2_000) : undefined;
       if (existing?.kind === 'answered' && (existing.verdict.state === 'ready' || existing.verdict.state === 'degraded')) {
         Object.assign(record, contractFields(existing.verdict), { reused: true, msToReady: 0 });
         publish(record);
@@ -116,8 +119,9 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       return record;
     }
     let handle: RunningService;
+    const launchedEnv = { ...service.env, ...serviceEnv, ...exported, ...dependencyUrlEnvironment(service, config) };
     try {
-      handle = await launchService(service, { logDir: options.logDir, env: { ...service.env, ...serviceEnv, ...dependencyUrlEnvironment(service, config) }, run: options.run });
+      handle = await launchService(service, { logDir: options.logDir, env: launchedEnv, run: options.run });
     } catch (error) {
       // A service that cannot even be spawned (no log directory, no shell) is a failed boot, not a crash of the runner.
       const why = (error as Error).message;
@@ -134,15 +138,17 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     const after = service.readyAfter.length ? allReady(service.readyAfter.map((name) => readiness.get(name)!.promise)) : undefined;
     let afterReady = !after;
     void after?.then((ready) => (afterReady = ready));
-    const probe = serviceProbe(service, () => handle.log.tail(200));
+    const probe = serviceProbe(service, () => handle.log.tail(200), launchedEnv);
     const outcome = await waitUntilReady({
       probe: async (timeoutMs) => {
         const answer = await probe(timeoutMs);
         options.onProbe?.(service.name, answer);
         return answer;
       },
-      failsAtOnce: service.readiness.kind === 'contract' ? (answer) => answer.verdict.state === 'violation' && answer.verdict.httpStatus === 200 : undefined,
+      failsAtOnce: failsAtOnce(service),
       timeoutMs: service.timeoutMs,
+      attemptTimeoutMs: attemptTimeoutMs(service),
+      downForMs: service.readiness.kind === 'contract' ? service.readiness.downForMs : undefined,
       hopeless: () => watcherGaveUp(handle),
       exited: service.detached ? failedStart(handle) : handle.exited,
       signal: abort.signal,
@@ -181,7 +187,13 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     Object.assign(record, contractFields(outcome.verdict), {
       readyAt: new Date(outcome.readyAt).toISOString(),
       msToReady: outcome.readyAt - handle.spawnedAt,
+      exports: exportsOf(service, outcome.verdict.captured),
     });
+    if (record.exports) {
+      // A captured token is hidden like the runner's own secrets (by its variable's name).
+      addSecretValues(record.exports);
+      Object.assign(exported, record.exports);
+    }
     publish(record);
     const diedDuringRun = (died: NonNullable<ServiceRecord['diedDuringRun']>) => {
       if (tearingDown || record.diedDuringRun) return;
@@ -245,6 +257,12 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
   };
 }
 
+/** The named groups a service's log pattern captured, as the variables later services and the specs get. */
+function exportsOf(service: ServiceConfig, captured: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!captured || Object.keys(captured).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(captured).map(([group, value]) => [capturedVariable(service, group), value]));
+}
+
 /**
  * A detached service's start command ends once its daemon is started: exit 0 is its start (noted in its log), and only
  * another exit (a code, a signal) is a failed start that ends the wait.
@@ -260,10 +278,11 @@ function failedStart(handle: RunningService): Promise<ExitInfo> {
 
 /**
  * Whether a service that already runs may be reused, judged by its readiness. A service judged by its output was not
- * started here, so there is no output to read: its port accepting connections is what can be judged.
+ * started here, so there is no output to read: its port accepting connections is what can be judged. A readiness
+ * command runs with `env`, as it would for a service started here.
  */
-function reuseProbe(service: ServedService): ServiceProbe {
-  return service.readiness.kind === 'log' ? (timeoutMs) => probeTcp(service.url, timeoutMs) : serviceProbe(service);
+function reuseProbe(service: ServedService, env: NodeJS.ProcessEnv): ServiceProbe {
+  return service.readiness.kind === 'log' ? (timeoutMs) => probeTcp(service.url, timeoutMs) : serviceProbe(service, undefined, env);
 }
 
 const isReady = (record: ServiceRecord) => !record.failure && (record.readyAt !== undefined || record.reused);

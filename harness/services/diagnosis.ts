@@ -1,5 +1,6 @@
 import type { ServedService, ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
+import { certificateProblem } from '../readiness/certificate.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
 import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from '../core/exit-info.ts';
@@ -17,8 +18,12 @@ function logTail(handle: RunningService, lines = 15): string {
 }
 
 function lastProbe(probe: ProbeOutcome | undefined, service: ServiceConfig): string {
+  if (probe?.kind === 'answered' && decidesItself(service)) return `  last readiness ${service.readiness.kind}: ${probe.verdict.reason}`;
   return probe ? `  last readiness probe: ${describeProbe(probe, service.healthUrl ?? service.name)}` : '  no readiness probe was answered';
 }
+
+/** A readiness command or function: the user's code decides, and the diagnosis quotes its answer. */
+const decidesItself = (service: ServiceConfig) => service.readiness.kind === 'command' || service.readiness.kind === 'function';
 
 /** Every message about a service that did not become ready is built here, so they read the same. */
 export function diagnoseNotReady(
@@ -49,6 +54,8 @@ export function diagnoseNotReady(
         // The watcher stays alive after its app crashed: the process looks alive, the crash is in its log.
         summary = `${service.name}'s app crashed under its file watcher (${crash.watcher}), which stays alive and waits for file changes, so it ${outcome.early ? `could not become ready (seen ${seconds(outcome.timeoutMs)} after its start)` : `never became ready within ${seconds(outcome.timeoutMs)}`}`;
         cause = [`  the crash, from its log (${handle.log.file}):`, ...crash.lines.map((line) => `    | ${line}`), `  likely cause: the error above; fix it, or run the command yourself to see it: ${service.command}  (set by ${service.setBy.command})`].join('\n');
+      } else if (decidesItself(service)) {
+        ({ summary, cause } = neverSaidReady(service, outcome.timeoutMs));
       } else if (answered?.state === 'down') {
         // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
         summary = `${service.name} answered "down" for ${seconds(outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
@@ -67,18 +74,93 @@ export function diagnoseNotReady(
           ? `${service.name} never ${expectation(service)} within ${seconds(outcome.timeoutMs)}; ${describeDetachedStart(handle, handle.exit)}`
           : `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
         cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
-          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready (${service.setBy.timeout}).`
-          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready (${service.setBy.timeout}).`;
+          ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready.`
+          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready.`;
       }
       break;
     }
+    case 'down':
+      ({ summary, cause } = downForAWhile(served, outcome));
+      break;
+    case 'certificate':
+      ({ summary, cause } = refusedCertificate(served, outcome));
+      break;
     case 'violation':
+      if (service.readiness.kind === 'command') {
+        ({ summary, cause } = commandCannotRun(service, outcome.lastProbe.verdict.reason));
+        break;
+      }
       summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${outcome.lastProbe.verdict.reason}`;
       cause = `  ${CONTRACT_FIX}. Check it with: npx preflight health ${served.healthUrl}`;
       break;
   }
-  const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), cause];
+  const deadline = outcome.reason === 'timeout' && !outcome.early ? timeToReady(service, outcome.timeoutMs) : undefined;
+  const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), deadline, cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** A readiness command or function that never said ready: its last answer (or throw) is quoted above this. */
+function neverSaidReady(service: ServiceConfig, timeoutMs: number): { summary: string; cause: string } {
+  const seconds = `${(timeoutMs / 1000).toFixed(1)} s`;
+  const where = `${service.setBy.service}.readiness`;
+  if (service.readiness.kind === 'command') {
+    return {
+      summary: `${service.name}'s readiness command never exited with code 0 within ${seconds}: ${service.readiness.command}`,
+      cause: `  likely cause: what its last attempt printed (above); run it yourself in ${service.cwd} to see it, or correct ${where}.command.`,
+    };
+  }
+  return {
+    summary: `${service.name}'s readiness function (${where}.check) never said ready within ${seconds}`,
+    cause: `  likely cause: what its last attempt answered or threw (above). A throw counts as "not ready yet", so a check that always throws (a typo, a wrong URL) waits out the whole time: correct ${where}.check.`,
+  };
+}
+
+/** A readiness command the shell could not run at all (not found, not executable): no later attempt would. */
+function commandCannotRun(service: ServiceConfig, reason: string): { summary: string; cause: string } {
+  const command = service.readiness.kind === 'command' ? service.readiness.command : '';
+  return {
+    summary: `${service.name}'s readiness command cannot run, so preflight stopped waiting at once: ${reason.replace(/^not ready: /, '')}`,
+    cause: `  fix: install what it calls, or correct ${service.setBy.service}.readiness.command (it runs with sh in ${service.cwd}: ${command})`,
+  };
+}
+
+/** A "down" whose reason did not change for downForMs: waiting out the rest of the timeout would not change it either. */
+function downForAWhile(service: ServedService, outcome: Extract<ReadinessOutcome, { reason: 'down' }>): { summary: string; cause: string } {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const reason = outcome.lastProbe.verdict.reason.replace(/^down:? ?/, '');
+  return {
+    summary: `${service.name} answered "down" with the same reason for ${seconds(outcome.downForMs)}, so preflight stopped waiting before its ${seconds(outcome.timeoutMs)} time to ready${reason ? `: ${reason}` : ''}`,
+    cause: [
+      `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${service.healthUrl}`,
+      `  if it recovers by itself given longer, raise ${service.setBy.service}.readiness.downForMs (now ${outcome.downForMs} ms, docs/gate-config.md)`,
+    ].join('\n'),
+  };
+}
+
+/** A local https service whose certificate the probe refused: named at once, with the setting that trusts it. */
+function refusedCertificate(service: ServedService, outcome: Extract<ReadinessOutcome, { reason: 'certificate' }>): { summary: string; cause: string } {
+  const { code } = outcome.lastProbe;
+  const problem = certificateProblem(code)!;
+  const where = `${service.setBy.service}.tls`;
+  const summary = service.tls?.caFile
+    ? `${service.name}'s certificate at ${service.url.origin} is ${problem} (${code}), even for the authority of ${where}.ca (${service.tls.caFile}), so preflight stopped waiting at once`
+    : `${service.name}'s certificate at ${service.url.origin} is ${problem} (${code}), so preflight stopped waiting at once: no wait makes it trusted`;
+  const otherHost = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `  or use the host name the certificate names in the URL (${service.setBy.url})` : undefined;
+  const cause = service.tls?.caFile
+    ? [`  fix: point ${where}.ca at the authority that issued this certificate, renew the certificate, or accept any certificate for this local service with ${where}: { insecure: true } (docs/gate-config.md)`, otherHost]
+    : [
+        `  fix: if it is this local service's own certificate, opt in for it, in ${service.setBy.service}:`,
+        "    tls: { insecure: true }                    accept any certificate (a dev server's self-signed one)",
+        "    tls: { ca: '<the authority's PEM file>' }  trust the authority that issued it (mkcert: $(mkcert -CAROOT)/rootCA.pem)",
+        '  the probes then trust it, and the local browser project ignores certificate errors; the production project never does (docs/gate-config.md).',
+        otherHost,
+      ];
+  return { summary, cause: cause.filter((line) => line !== undefined).join('\n') };
+}
+
+/** The line every timeout carries: how long it waited, and every setting that sets it (services.ts, timeoutSetBy). */
+export function timeToReady(service: ServiceConfig, timeoutMs: number): string {
+  return `  time to ready: ${(timeoutMs / 1000).toFixed(1)} s, set by ${service.setBy.timeout}`;
 }
 
 /** What "ready" means for this service, as a person reads it. */
@@ -92,6 +174,10 @@ function expectation(service: ServiceConfig): string {
       return `accepted TCP connections on ${service.url?.host}`;
     case 'log':
       return `printed a line matching ${service.readiness.pattern}${service.url ? ` and accepted TCP connections on ${service.url.host}` : ''}`;
+    case 'command':
+      return `passed its readiness command (${service.readiness.command})`;
+    case 'function':
+      return 'passed its readiness function';
   }
 }
 

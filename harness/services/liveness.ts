@@ -24,7 +24,7 @@ export function watchLiveness(
     while (!stop.signal.aborted && handle.exit === undefined) {
       await delay(liveness.intervalMs, undefined, { signal: stop.signal, ref: false }).catch(() => {});
       if (stop.signal.aborted || handle.exit !== undefined) return;
-      const outcome = await probeHttp(liveness.url, (status) => interpretStatus(status, { min: 200, max: 299 }), { timeoutMs: 2_000, headers: handle.service.probeHeaders });
+      const outcome = await probeHttp(liveness.url, (status) => interpretStatus(status, { min: 200, max: 299 }), { timeoutMs: 2_000, headers: handle.service.probeHeaders, tls: handle.service.tls });
       if (stop.signal.aborted || handle.exit !== undefined) return;
       if (outcome.kind === 'answered' && outcome.verdict.state === 'ready') {
         failures.length = 0;

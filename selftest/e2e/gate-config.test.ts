@@ -99,7 +99,8 @@ describe('a foreign app declared in a gate configuration file', () => {
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /worker is alive \(pid \d+[^)]*\) but never printed a line matching \/consuming jobs\/ within 3\.0 s/);
     assert.match(run.output, /\| \[shop-worker\] connected to the database, waiting for the orders queue/);
-    assert.match(run.output, /correct readiness\.pattern of worker, or raise its time to ready \(PREFLIGHT_WORKER_TIMEOUT_MS\)/);
+    assert.match(run.output, /correct readiness\.pattern of worker, or raise its time to ready/);
+    assert.match(run.output, /time to ready: 3\.0 s, set by PREFLIGHT_WORKER_TIMEOUT_MS, over selftest\/fixtures\/shop\/configs\/worker\.config\.ts services\.worker\.timeoutMs/);
   });
 
   it('a dependency that fails keeps its dependents from starting, and is named as the cause', async () => {

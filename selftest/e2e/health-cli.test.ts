@@ -79,7 +79,7 @@ describe('npx preflight health <url>', () => {
       const run = await health(url);
       assert.equal(run.exitCode, 3, run.output);
       assert.match(run.output, /"READY" is not "ready"/);
-      assert.match(run.output, /checks: Invalid input: expected record, received string/);
+      assert.match(run.output, /checks: Invalid input: expected record or array \(got "all good"\)/);
       assert.match(run.output, /preflight health: contract violation, exit code 3$/);
     }));
 

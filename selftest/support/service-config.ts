@@ -11,7 +11,7 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     env: {},
     url,
     urlText: url.href,
-    readiness: { kind: 'contract' },
+    readiness: { kind: 'contract', downForMs: 15_000 },
     healthUrl: new URL('/health', url),
     dependsOn: [],
     readyAfter: [],
@@ -20,7 +20,7 @@ export function serviceConfig(name: string, command: string, overrides: Partial<
     detached: false,
     probeHeaders: {},
     reuseExisting: false,
-    setBy: { command: 'the test', url: 'the test', timeout: 'the test', reuse: 'the test' },
+    setBy: { command: 'the test', url: 'the test', timeout: 'the test', reuse: 'the test', service: 'the test' },
     ...overrides,
   };
 }

@@ -25,7 +25,7 @@ describe('the gate configuration file', () => {
     assert.deepEqual(byName.backend!.dependsOn, ['database']);
     assert.equal(byName.backend!.liveness?.url.href, 'http://127.0.0.1:3001/health/live');
     assert.deepEqual(byName.database!.readiness, { kind: 'tcp' });
-    assert.deepEqual(byName.frontend!.readiness, { kind: 'http', status: { min: 200, max: 200 } });
+    assert.deepEqual(byName.frontend!.readiness, { kind: 'http', status: { min: 200, max: 200 }, followRedirects: true });
     assert.equal(byName.frontend!.cwd, path.resolve(configs), 'cwd defaults to the config file\'s folder');
     assert.equal(result.config.specsDir, path.resolve('selftest/fixtures/shop/specs'));
     assert.equal(result.config.drift.rulesFile, path.resolve('selftest/fixtures/shop/drift.rules.ts'));
@@ -36,10 +36,14 @@ describe('the gate configuration file', () => {
     assert.ok(given.ok, problemsOf(given).join('\n'));
     const byName = Object.fromEntries(given.config.services.map((service) => [service.name, service]));
     assert.equal(byName.backend!.timeoutMs, 90_000, 'over the file\'s timeoutMs: 30_000');
-    assert.equal(byName.backend!.setBy.timeout, 'PREFLIGHT_BACKEND_TIMEOUT_MS');
+    // Every way to set it is named: the file's field and the service's variable, and the default when it applies.
+    assert.equal(byName.backend!.setBy.timeout, `PREFLIGHT_BACKEND_TIMEOUT_MS, over ${configs}/shop.config.ts services.backend.timeoutMs`);
     assert.equal(byName.frontend!.timeoutMs, 5_000, 'no timeoutMs in the file: PREFLIGHT_READY_TIMEOUT_MS');
-    assert.equal(byName.frontend!.setBy.timeout, 'PREFLIGHT_READY_TIMEOUT_MS, or PREFLIGHT_FRONTEND_TIMEOUT_MS');
-    assert.match(byName.database!.setBy.timeout, /PREFLIGHT_READY_TIMEOUT_MS, or PREFLIGHT_DATABASE_TIMEOUT_MS/);
+    assert.equal(byName.frontend!.setBy.timeout, `PREFLIGHT_READY_TIMEOUT_MS, the default; for frontend alone ${configs}/shop.config.ts services.frontend.timeoutMs, or PREFLIGHT_FRONTEND_TIMEOUT_MS`);
+    assert.match(byName.database!.setBy.timeout, /^PREFLIGHT_READY_TIMEOUT_MS, the default; for database alone .*services\.database\.timeoutMs, or PREFLIGHT_DATABASE_TIMEOUT_MS$/);
+    const fromFile = load(`${configs}/shop.config.ts`);
+    assert.ok(fromFile.ok);
+    assert.equal(fromFile.config.backend!.setBy.timeout, `${configs}/shop.config.ts services.backend.timeoutMs, or PREFLIGHT_BACKEND_TIMEOUT_MS`);
     const wrong = problemsOf(load(`${configs}/shop.config.ts`, { PREFLIGHT_BACKEND_TIMEOUT_MS: 'soon' })).join('\n');
     assert.match(wrong, /PREFLIGHT_BACKEND_TIMEOUT_MS: expected a whole number of milliseconds, got "soon"/);
   });
@@ -115,7 +119,7 @@ describe('the gate configuration file', () => {
       } };\n`,
     );
     const text = problemsOf(load(file)).join('\n');
-    assert.match(text, /services\.api\.url: expected a URL such as http:\/\/127\.0\.0\.1:3001 or tcp:\/\/127\.0\.0\.1:5432 \(its contract readiness probes it; only a service with log readiness may leave it out\), got nothing/);
+    assert.match(text, /services\.api\.url: expected a URL such as http:\/\/127\.0\.0\.1:3001 or tcp:\/\/127\.0\.0\.1:5432 \(its contract readiness probes it; only a service with log, command or function readiness may leave it out\), got nothing/);
     assert.match(text, /services\.jobs\.url: expected a URL .*\(its liveness is probed over HTTP\)/);
   });
 

@@ -23,7 +23,7 @@ async function frontend(status: number) {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const service = serviceConfig('frontend', 'none', { url: new URL(url), urlText: url, healthUrl: new URL('/', url), readiness: { kind: 'http', status: { min: 200, max: 200 } } });
+  const service = serviceConfig('frontend', 'none', { url: new URL(url), urlText: url, healthUrl: new URL('/', url), readiness: { kind: 'http', status: { min: 200, max: 200 }, followRedirects: true } });
   return {
     probe: serviceProbe(service),
     seen: (times: number) => new Promise<void>((resolve) => waiters.push({ times, resolve })),
