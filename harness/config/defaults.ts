@@ -20,6 +20,9 @@ export const DEFAULT_ATTEMPT_TIMEOUT_MS = 5_000;
 /** Teardown: the signal a service gets first, and how long it has before SIGKILL. */
 export const DEFAULT_STOP = { signal: 'SIGTERM', graceMs: 3_000 } as const;
 
+/** How long a service's stop command (stop.command) may take before what is left of it is signalled. */
+export const DEFAULT_STOP_COMMAND_TIMEOUT_MS = 30_000;
+
 /** The gate configuration file, beside playwright.config.ts; PREFLIGHT_CONFIG names another. */
 export const GATE_CONFIG_FILE = 'preflight.config.ts';
 

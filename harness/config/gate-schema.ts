@@ -82,8 +82,28 @@ export const serviceSchema = z.strictObject({
   readyAfter: z.array(nonEmpty, { error: 'expected an array of service names' }).optional(),
   /** Time to ready, from its start, or from when its readyAfter services are ready (default PREFLIGHT_READY_TIMEOUT_MS, 60000). */
   timeoutMs: milliseconds.optional(),
-  /** Teardown: the signal sent first, and the grace period before SIGKILL. */
-  stop: z.strictObject({ signal: signal.optional(), graceMs: millisecondsOrZero.optional() }).optional(),
+  /**
+   * Teardown: `command` first, if given (the way a daemon is stopped: `pg_ctl stop -D data`, `docker compose down`),
+   * with `timeoutMs` to finish; then the signal sent to what is left of its process tree, and the grace period before SIGKILL.
+   */
+  stop: z
+    .strictObject({
+      signal: signal.optional(),
+      graceMs: millisecondsOrZero.optional(),
+      command: nonEmpty.optional(),
+      timeoutMs: milliseconds.optional(),
+    })
+    .optional(),
+  /**
+   * The command starts a daemon and returns (`pg_ctl start`, `docker compose up -d`): its exit 0 is the start, not the
+   * end of the service; a non-zero exit is a failed start. Needs stop.command, the only sure way to reach the daemon.
+   */
+  detached: z.boolean({ error: 'expected true or false' }).optional(),
+  /**
+   * A variable the services that depend on this one (dependsOn, readyAfter) get its URL under, besides
+   * PREFLIGHT_<NAME>_URL: DATABASE_URL for a database. It wins over their own env and envFile.
+   */
+  urlAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name such as DATABASE_URL').optional(),
   /**
    * A local https service's certificate (opt-in): `ca` trusts the authority in that PEM file (relative to cwd, e.g.
    * mkcert's rootCA.pem), `insecure: true` accepts any certificate (a dev server's self-signed one). The probes trust
@@ -136,6 +156,15 @@ export const gateFileSchema = z
       const why = service.liveness ? 'its liveness is probed over HTTP' : !PROBES_URL.includes(kind) ? undefined : `its ${kind} readiness probes it; only a service with log, command or function readiness may leave it out`;
       if (why) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: `expected a URL such as http://127.0.0.1:3001 or tcp://127.0.0.1:5432 (${why})`, input: undefined });
       else if (service.browser) ctx.addIssue({ code: 'custom', path: ['services', name, 'url'], message: 'expected an http:// or https:// URL (browser: true makes it the specs\' baseURL)', input: undefined });
+    }
+    for (const [name, service] of Object.entries(gate.services)) {
+      // Its daemon outlives the command: without a stop command, teardown reaches it only if it kept preflight's marks.
+      if (service.detached && !service.stop?.command) {
+        ctx.addIssue({ code: 'custom', path: ['services', name, 'stop', 'command'], message: "expected the command that stops its daemon (detached: true), such as 'pg_ctl stop -D data' or 'docker compose down'", input: undefined });
+      }
+      if (service.urlAs !== undefined && service.url === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['services', name, 'urlAs'], message: 'expected a url to pass on: a service without one has nothing to give its dependents', input: service.urlAs });
+      }
     }
   });
 

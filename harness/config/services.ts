@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { portOfUrl } from '../core/default-port.ts';
-import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_DOWN_FOR_MS } from './defaults.ts';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_DOWN_FOR_MS, DEFAULT_STOP_COMMAND_TIMEOUT_MS } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { display } from './gate-file.ts';
 import { capturedVariable, serviceVariable, type Readiness, type ServiceConfig, type ServiceOverride, type ServiceTls } from './types.ts';
@@ -119,7 +119,14 @@ export function resolveServices(gate: GateFile, options: ResolveOptions): Servic
       dependsOn: declared.dependsOn ?? [],
       readyAfter: declared.readyAfter ?? [],
       timeoutMs: override.timeoutMs ?? declared.timeoutMs ?? options.defaultTimeoutMs,
-      stop: { signal: declared.stop?.signal ?? options.defaultStop.signal, graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs },
+      stop: {
+        signal: declared.stop?.signal ?? options.defaultStop.signal,
+        graceMs: declared.stop?.graceMs ?? options.defaultStop.graceMs,
+        command: declared.stop?.command,
+        timeoutMs: declared.stop?.timeoutMs ?? DEFAULT_STOP_COMMAND_TIMEOUT_MS,
+      },
+      detached: declared.detached ?? false,
+      urlAs: declared.urlAs,
       probeHeaders: declared.probe?.headers ?? {},
       reuseExisting: options.reuseExisting ?? declared.reuseExisting ?? false,
       tls,
@@ -174,7 +181,8 @@ function resolveReadiness(declared: NonNullable<GateFile['services'][string]['re
 function checkDistinctAddresses(services: ServiceConfig[], problems: string[]): void {
   const seen = new Map<string, ServiceConfig>();
   for (const service of services) {
-    if (!service.url) continue;
+    // Port 0: a free port is chosen for each run (harness/services/free-ports.ts), never the same for two services.
+    if (!service.url || portOfUrl(service.url) === 0) continue;
     const address = `${service.url.hostname}:${portOfUrl(service.url)}`;
     const other = seen.get(address);
     if (other) {

@@ -45,7 +45,12 @@ export interface ServiceConfig {
   /** Started at once, judged ready only after these are; its timeoutMs counts from then. */
   readyAfter: string[];
   timeoutMs: number;
-  stop: { signal: NodeJS.Signals; graceMs: number };
+  /** Teardown: `command` first (with `timeoutMs` to finish), then `signal` to what is left, SIGKILL after `graceMs`. */
+  stop: { signal: NodeJS.Signals; graceMs: number; command?: string; timeoutMs: number };
+  /** Its command starts a daemon and returns: exit 0 is its start, readiness decides (docs/gate-config.md). */
+  detached: boolean;
+  /** The variable its dependents get its URL under, besides PREFLIGHT_<NAME>_URL (DATABASE_URL). */
+  urlAs?: string;
   probeHeaders: Record<string, string>;
   /** Used, not started, when it already serves (judged by its readiness): its reuseExisting, or PREFLIGHT_REUSE_EXISTING. */
   reuseExisting: boolean;

@@ -9,7 +9,8 @@ import { installConsoleRedaction } from '../secrets/redact.ts';
 import { bootServices, type BootOutcome } from '../services/boot.ts';
 import { openBootChannel } from './boot-channel.ts';
 import type { GateRun, GateStart } from './gate-run.ts';
-import { publishBootChannel, stopPlaywrightRun } from './runner-process.ts';
+import { publishBootChannel, publishServiceUrls, stopPlaywrightRun } from './runner-process.ts';
+import { assignFreePorts } from '../services/free-ports.ts';
 import { projectsFromArgv } from './playwright-private.ts';
 import { startProductionGuard } from '../production/production-guard.ts';
 
@@ -56,6 +57,9 @@ async function begin(run: GateRun): Promise<GateStart> {
     run.setupProblems.push({ what: 'browser', diagnosis });
     throw new PreflightError(diagnosis);
   }
+
+  // Services declared on port 0 get a free one now; the workers read the configuration with it.
+  publishServiceUrls(await assignFreePorts(config));
 
   // 4. Boot: every service at once, its outcome published to the workers as soon as it settles, its progress on the console.
   run.progress.watch(config.services);

@@ -8,7 +8,8 @@ import { GateRun } from './gate-run.ts';
  * own loader: they do not share module instances, so a module-level variable would be three variables. The specs
  * run in worker processes Playwright forks after global setup. Hence:
  *  1. the run object lives in one globalThis slot of the runner process;
- *  2. the workers learn the boot channel's address from one environment variable, which they inherit;
+ *  2. the workers learn the boot channel's address from one environment variable, which they inherit (and the URLs
+ *     chosen at run time from PREFLIGHT_<NAME>_URL);
  *  3. the harness ends a run early with a SIGINT to the runner itself: Playwright has no public call to stop a
  *     run, and handles SIGINT like Ctrl+C (stops workers, runs global teardown and the reporters).
  */
@@ -31,6 +32,14 @@ export function runOfThisProcess(): GateRun {
 /** Tells the workers Playwright will fork where the boot channel is. */
 export function publishBootChannel(url: string): void {
   process.env[BOOT_CHANNEL_VAR] = url;
+}
+
+/**
+ * Tells the workers the URLs chosen at this run (a service declared on port 0: harness/services/free-ports.ts), as
+ * the PREFLIGHT_<NAME>_URL they read the configuration with.
+ */
+export function publishServiceUrls(urls: Record<string, string>): void {
+  Object.assign(process.env, urls);
 }
 
 /** In a worker: the boot channel's address, if the runner published one. */

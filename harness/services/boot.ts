@@ -7,7 +7,9 @@ import type { ProbeOutcome } from '../readiness/probe.ts';
 import { attemptTimeoutMs, failsAtOnce, probeTcp, serviceProbe, type ServiceProbe } from '../readiness/service-probe.ts';
 import { waitUntilReady } from '../readiness/wait-until-ready.ts';
 import type { ServiceRecord } from '../core/service-record.ts';
-import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, watcherGaveUp } from './diagnosis.ts';
+import { diagnoseDiedDuringRun, diagnoseDependencyFailed, diagnoseNotReady, diagnosePortTaken, exitedBeforeReadyAfter, portClashCause, watcherGaveUp } from './diagnosis.ts';
+import { findPortClash } from './port-clash.ts';
+import type { ExitInfo } from '../core/exit-info.ts';
 import { launchService, type RunningService } from './launch.ts';
 import type { RunIdentity } from './run-identity.ts';
 import { watchLiveness } from './liveness.ts';
@@ -42,6 +44,14 @@ export interface BootOptions {
 /** PREFLIGHT_<NAME>_URL of every declared service: each service finds the others there (the frontend its backend, ...). */
 export function serviceUrlEnvironment(config: Pick<PreflightConfig, 'services'>): Record<string, string> {
   return Object.fromEntries(config.services.filter(isServed).map((service) => [serviceVariable(service, 'URL'), service.urlText]));
+}
+
+/** The URLs a service's dependencies (dependsOn, readyAfter) give under their urlAs: DATABASE_URL from its database. */
+export function dependencyUrlEnvironment(service: ServiceConfig, config: Pick<PreflightConfig, 'services'>): Record<string, string> {
+  const dependencies = new Set([...service.dependsOn, ...service.readyAfter]);
+  return Object.fromEntries(
+    config.services.filter(isServed).flatMap((dependency) => (dependency.urlAs && dependencies.has(dependency.name) ? [[dependency.urlAs, dependency.urlText]] : [])),
+  );
 }
 
 /**
@@ -109,7 +119,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       return record;
     }
     let handle: RunningService;
-    const launchedEnv = { ...service.env, ...serviceEnv, ...exported };
+    const launchedEnv = { ...service.env, ...serviceEnv, ...exported, ...dependencyUrlEnvironment(service, config) };
     try {
       handle = await launchService(service, { logDir: options.logDir, env: launchedEnv, run: options.run });
     } catch (error) {
@@ -140,7 +150,7 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       attemptTimeoutMs: attemptTimeoutMs(service),
       downForMs: service.readiness.kind === 'contract' ? service.readiness.downForMs : undefined,
       hopeless: () => watcherGaveUp(handle),
-      exited: handle.exited,
+      exited: service.detached ? failedStart(handle) : handle.exited,
       signal: abort.signal,
       after,
     });
@@ -165,7 +175,8 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
     if (!outcome.ok) {
       const silent = outcome.reason === 'timeout' && outcome.lastProbe?.kind !== 'answered' && outcome.lastProbe?.kind !== 'timeout';
       const families = silent && service.readiness.kind !== 'log' && isServed(service) ? await addressFamilyLine(service) : undefined;
-      record.failure = diagnoseNotReady(handle, outcome, families);
+      const clash = outcome.reason === 'exited' ? findPortClash(handle, started) : undefined;
+      record.failure = diagnoseNotReady(handle, outcome, families, clash && portClashCause(service, clash, config.services));
       if (outcome.reason === 'exited' && !afterReady) record.failure.diagnosis += `\n${exitedBeforeReadyAfter(service)}`;
       if (outcome.reason === 'exited') record.exitedAt = new Date(outcome.exit.at).toISOString();
       // What the contract last said (down, a violation) is part of the record, whatever ended the wait.
@@ -189,9 +200,12 @@ export function bootServices(config: PreflightConfig, options: BootOptions): Boo
       record.diedDuringRun = died;
       publish(record);
     };
-    void handle.exited.then((exit) => {
-      diedDuringRun({ exitCode: exit.exitCode, signal: exit.signal, at: new Date(exit.at).toISOString(), diagnosis: diagnoseDiedDuringRun(handle, exit) });
-    });
+    // A detached service's command has done its work once its daemon runs; the daemon is watched by its liveness.
+    if (!service.detached) {
+      void handle.exited.then((exit) => {
+        diedDuringRun({ exitCode: exit.exitCode, signal: exit.signal, at: new Date(exit.at).toISOString(), diagnosis: diagnoseDiedDuringRun(handle, exit) });
+      });
+    }
     if (service.liveness) stopWatching.push(watchLiveness(handle, service.liveness, diedDuringRun));
     return record;
   };
@@ -247,6 +261,19 @@ function contractFields(verdict: { state: ServiceRecord['contract']; reason: str
 function exportsOf(service: ServiceConfig, captured: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!captured || Object.keys(captured).length === 0) return undefined;
   return Object.fromEntries(Object.entries(captured).map(([group, value]) => [capturedVariable(service, group), value]));
+}
+
+/**
+ * A detached service's start command ends once its daemon is started: exit 0 is its start (noted in its log), and only
+ * another exit (a code, a signal) is a failed start that ends the wait.
+ */
+function failedStart(handle: RunningService): Promise<ExitInfo> {
+  return new Promise((resolve) => {
+    void handle.exited.then((exit) => {
+      if (exit.exitCode !== 0) return resolve(exit);
+      handle.log.note(`# preflight: ${handle.service.name}: its start command exited with code 0 (detached): its daemon is judged by its readiness from now on`);
+    });
+  });
 }
 
 /**

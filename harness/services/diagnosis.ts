@@ -6,7 +6,8 @@ import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from '../core/exit-info.ts';
 import type { RunningService } from './launch.ts';
 import { describeLeftover } from './run-identity.ts';
-import { groupMembers, procAvailable, residentKb, type ProcessEntry } from './process-table.ts';
+import { groupMembers, procAvailable, processesWithEnv, readProcess, residentKb, type ProcessEntry } from './process-table.ts';
+import type { PortClash } from './port-clash.ts';
 
 const CONTRACT_FIX = 'fix: the endpoint must answer 200 {"status":"ready"} (or "ready-degraded"), or 503 {"status":"down"}; see docs/readiness-contract.md';
 
@@ -30,6 +31,8 @@ export function diagnoseNotReady(
   outcome: Exclude<ReadinessOutcome, { ok: true } | { reason: 'aborted' }>,
   /** Which address families answer (harness/network/readiness-families.ts), when the service is alive but silent. */
   addressFamilies?: string,
+  /** What made it exit, when known better than "its start command fails" (a port another service holds: port-clash.ts). */
+  exitCause?: string,
 ): { summary: string; diagnosis: string } {
   const { service } = handle;
   // Every branch that names a URL is reached only by a service that has one: an answer, a timeout of an HTTP request.
@@ -40,7 +43,9 @@ export function diagnoseNotReady(
   switch (outcome.reason) {
     case 'exited':
       summary = `${service.name} ${describeExit(outcome.exit)} before it was ready (${seconds(outcome.exit.at - handle.spawnedAt)} after start)`;
-      cause = `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${service.setBy.command})`;
+      cause = exitCause
+        ?? (outcome.exit.exitCode === 0 && !service.detached ? exitedZeroBeforeReady(handle)
+          : `  likely cause: its start command fails. Run it yourself to see why: ${service.command}  (set by ${service.setBy.command})`);
       break;
     case 'timeout': {
       const answered = outcome.lastProbe?.kind === 'answered' ? outcome.lastProbe.verdict : undefined;
@@ -65,7 +70,9 @@ export function diagnoseNotReady(
         summary = `${service.name} accepts TCP connections on ${served.url.host} but never answered the HTTP request GET ${served.healthUrl} within ${seconds(outcome.timeoutMs)} (each probe waited ${outcome.lastProbe.timeoutMs} ms)`;
         cause = `  likely cause: it is stuck after accepting connections: a handler that never responds (a middleware that never calls next(), a request to a dependency without a timeout, a blocked event loop), or this port speaks another protocol than HTTP. Check its log, or: curl -v ${served.healthUrl}`;
       } else {
-        summary = `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
+        summary = service.detached && handle.exit
+          ? `${service.name} never ${expectation(service)} within ${seconds(outcome.timeoutMs)}; ${describeDetachedStart(handle, handle.exit)}`
+          : `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
         cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
           ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready.`
           : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready.`;
@@ -282,5 +289,70 @@ export function diagnoseDiedDuringRun(handle: RunningService, exit: ExitInfo): s
     `${handle.service.name} (pid ${handle.pid}) ${describeExit(exit)} during the run, after it was ready`,
     logTail(handle),
     `  likely cause: the service crashed; specs after ${new Date(exit.at).toISOString()} ran against nothing. Start it yourself to reproduce: ${handle.service.command}`,
+  ].join('\n');
+}
+
+/** Processes that still carry the service's tag once its command exited: what it left running (its daemon). */
+function leftRunning(handle: RunningService): string | undefined {
+  if (!procAvailable) return undefined;
+  const pids = processesWithEnv(handle.tree.tag.name, handle.tree.tag.value).filter((pid) => pid !== handle.pid);
+  if (pids.length === 0) return undefined;
+  const shown = pids.slice(0, 3).map((pid) => `pid ${pid} (${readProcess(pid)?.command ?? 'gone'})`);
+  return `${shown.join(', ')}${pids.length > 3 ? ` and ${pids.length - 3} more` : ''}`;
+}
+
+/**
+ * A service whose command exited with code 0 before it was ready, and is not declared detached: the one true cause
+ * of a clean exit of a start command is that it has nothing more to do, which is what a command that starts a daemon
+ * and returns does (`pg_ctl start`, `docker compose up -d`).
+ */
+function exitedZeroBeforeReady(handle: RunningService): string {
+  const { service } = handle;
+  const left = leftRunning(handle);
+  const stopped = left
+    ? `preflight took it for a crash and stops what it left running with preflight's marks: ${left}`
+    : procAvailable
+      ? "preflight took it for a crash; nothing it started runs with preflight's marks, so a daemon that clears its environment (a container) may still run: stop it with its own stop command"
+      : 'preflight took it for a crash';
+  return [
+    `  likely cause: its command starts a daemon and returns (as \`pg_ctl start\` or \`docker compose up -d\` do), so its exit 0 is the start, not the end of the service; ${stopped}.`,
+    `  fix: declare it detached, with the command that stops the daemon: services.${service.name}: { detached: true, stop: { command: '...' } } (docs/gate-config.md, "Daemonizing services"); or start it in the foreground (\`postgres -D <dir>\`, \`docker compose up <service>\`). Its command: ${service.command}  (set by ${service.setBy.command})`,
+  ].filter((line) => line !== undefined).join('\n');
+}
+
+/** A detached service's start, once its command exited 0: when, and what it left running. */
+function describeDetachedStart(handle: RunningService, exit: NonNullable<RunningService['exit']>): string {
+  const after = `its start command exited with code ${exit.exitCode} ${((exit.at - handle.spawnedAt) / 1000).toFixed(1)} s after start (detached)`;
+  if (!procAvailable) return after;
+  const left = leftRunning(handle);
+  return left ? `${after}; still running with its marks: ${left}` : `${after}, and nothing it started still runs with preflight's marks (a container, or a daemon that clears its environment, is not seen); check the daemon's own log`;
+}
+
+/**
+ * The exited service's output names a port that another service of this gate holds (the OS says which process):
+ * that service started first and took it. The fix is the start order, unless the order already puts it first.
+ */
+export function portClashCause(exited: ServiceConfig, clash: PortClash, services: ServiceConfig[]): string {
+  const holder = clash.holder.service;
+  const held = `  port ${clash.port}, which its output names, is held by ${holder.name}, another service of this gate: pid ${clash.process.pid} (${clash.process.command})`;
+  const byName = new Map(services.map((service) => [service.name, service]));
+  const waitsFor = (service: ServiceConfig, name: string, seen = new Set<string>()): boolean =>
+    [...service.dependsOn, ...service.readyAfter].some((dependency) => {
+      if (dependency === name) return true;
+      if (seen.has(dependency)) return false;
+      seen.add(dependency);
+      const next = byName.get(dependency);
+      return next !== undefined && waitsFor(next, name, seen);
+    });
+  if (waitsFor(exited, holder.name)) {
+    return [held, `  likely cause: ${exited.name} starts only once ${holder.name} is ready, so ${holder.name} always holds port ${clash.port} first. fix: the two need different ports: change the port ${exited.name} expects free, or ${holder.name}'s (${holder.setBy.url}).`].join('\n');
+  }
+  const order = holder.readyAfter.includes(exited.name)
+    ? `move ${exited.name} from readyAfter to dependsOn of ${holder.name}`
+    : `add ${exited.name} to dependsOn of ${holder.name}`;
+  return [
+    held,
+    `  likely cause: ${holder.name} started at the same time as ${exited.name} and took port ${clash.port} first; ${exited.name} needs it free at its start.`,
+    `  fix: start ${holder.name} only once ${exited.name} is ready: ${order} (docs/gate-config.md, "Start order").`,
   ].join('\n');
 }

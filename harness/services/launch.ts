@@ -10,6 +10,8 @@ import { newRunIdentity, RUN_ID_VAR, RUN_OWNER_VAR, SERVICE_TAG_VAR, type RunIde
 import { ServiceLog } from './service-log.ts';
 import { killServiceTreeNow, terminateServiceTree } from '../platform/index.ts';
 import type { ServiceTree } from './terminate.ts';
+import { runStopCommand, runStopCommandNow, type StopCommand } from './stop-command.ts';
+import { removeStopRecord, writeStopRecord } from './stop-records.ts';
 
 export { SERVICE_TAG_VAR };
 
@@ -43,8 +45,8 @@ export interface LaunchOptions {
   run?: RunIdentity;
 }
 
-// Every service tree this runner started; killed whole if the runner exits with any of them still alive.
-const startedTrees = new Set<ServiceTree>();
+// Every service tree this runner started, with its stop command and watchdog; stopped if the runner exits with any of them still alive.
+const startedTrees = new Map<ServiceTree, { stop?: StopCommand; watchdog?: ChildProcess }>();
 let exitHookInstalled = false;
 
 /**
@@ -59,6 +61,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
   const spawnedAt = Date.now();
   // node:child_process, not execa: this module is loaded before the first service starts, and every module on that
   // path delays it (docs/benchmark.md). The inherited environment is extended, as execa's extendEnv would.
+  const marks = { [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner };
   let subprocess: ChildProcess;
   try {
     subprocess = spawn(service.command, {
@@ -66,7 +69,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
       detached: true, // own process group: the whole tree can be signalled, and Ctrl+C in the terminal does not reach it first
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: service.cwd,
-      env: { ...environmentForServices(), ...options.env, [tag.name]: tag.value, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner },
+      env: { ...environmentForServices(), ...options.env, ...marks },
     });
     // Spawning failed at run time (EAGAIN, no shell, no such cwd): Node says why on 'error', and there is no pid.
     if (subprocess.pid === undefined) throw ((await once(subprocess, 'error')) as [Error])[0];
@@ -83,7 +86,12 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
   subprocess.stdout?.on('data', (chunk: Buffer) => log.write(chunk));
   subprocess.stderr?.on('data', (chunk: Buffer) => log.write(chunk));
   const tree: ServiceTree = { pgid: pid, tag };
-  const watchdog = startWatchdog(tree, service.stop.graceMs);
+  // The daemon's own way to stop (stop.command), run with the service's folder, environment and marks.
+  const stop: StopCommand | undefined = service.stop.command
+    ? { service: service.name, command: service.stop.command, cwd: service.cwd, env: { ...environmentForServices(), ...options.env, ...marks }, timeoutMs: service.stop.timeoutMs }
+    : undefined;
+  const record = stop && procAvailable ? writeStopRecord({ ...stop, env: { ...options.env, ...marks }, runId: run.runId, owner: run.owner, tag: tag.value }) : undefined;
+  const watchdog = startWatchdog(tree, service.stop.graceMs, { ...options.env, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner }, service.cwd, stop && { ...stop, record });
 
   const handle: RunningService = {
     service,
@@ -94,6 +102,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
     exited: exitWithOutput(subprocess).then((exit) => (handle.exit = exit)),
     stop: async () => {
       const { signal, graceMs } = service.stop;
+      if (stop) await runStopCommand(stop, log);
       const result = await terminateServiceTree(tree, graceMs, signal);
       if (result.killed.length) {
         log.note(`# preflight: ${service.name}: pid ${result.killed.join(', ')} still ran ${graceMs} ms after ${signal}; killed with SIGKILL`);
@@ -102,10 +111,11 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
         log.note(`# preflight: ${service.name}: pid ${result.survivors.join(', ')} survived SIGKILL (uninterruptible I/O?); stop it yourself: kill -9 ${result.survivors.join(' ')}`);
       }
       startedTrees.delete(tree);
+      removeStopRecord(record);
       await stopWatchdog(watchdog);
     },
   };
-  startedTrees.add(tree);
+  startedTrees.set(tree, { stop, watchdog });
   installExitHook();
   return handle;
 }
@@ -125,14 +135,24 @@ function exitWithOutput(subprocess: ChildProcess): Promise<ExitInfo> {
 
 /**
  * A tiny process (harness/services/watchdog.sh) whose stdin is a pipe from this runner: when the runner ends,
- * even by SIGKILL, the pipe closes and the watchdog stops the service's tree. Linux only (it reads /proc).
+ * even by SIGKILL, the pipe closes and the watchdog runs the service's stop command, if it has one, then stops the
+ * service's tree. It has the service's environment and folder, for the stop command, but not its tag: it is not one
+ * of the service's processes. Linux only (it reads /proc).
  */
-function startWatchdog(tree: ServiceTree, graceMs: number): ChildProcess | undefined {
+function startWatchdog(
+  tree: ServiceTree,
+  graceMs: number,
+  serviceEnv: NodeJS.ProcessEnv,
+  cwd: string,
+  stop: (StopCommand & { record?: string }) | undefined,
+): ChildProcess | undefined {
   if (!procAvailable) return undefined;
-  const { [tree.tag.name]: _tag, ...env } = process.env;
-  const watchdog = spawn('/bin/sh', [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(graceMs)], {
+  const { [tree.tag.name]: _tag, ...env } = { ...process.env, ...serviceEnv };
+  const stopArgs = stop ? [String(stop.timeoutMs), stop.command, stop.record ?? ''] : [];
+  const watchdog = spawn('/bin/sh', [WATCHDOG, String(tree.pgid), `${tree.tag.name}=${tree.tag.value}`, String(graceMs), ...stopArgs], {
     detached: true, // not in the terminal's foreground group: Ctrl+C is for the runner
     stdio: ['pipe', 'ignore', 'ignore'],
+    cwd,
     env,
   });
   watchdog.on('error', () => {}); // a watchdog that cannot start leaves the runner's own exit hook as the guard
@@ -157,7 +177,12 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   const killAll = () => {
-    for (const tree of startedTrees) killServiceTreeNow(tree);
+    for (const [tree, { stop, watchdog }] of startedTrees) {
+      // A watchdog that lives on runs the stop command once the runner is gone, then stops the tree: it is left to it.
+      if (stop && watchdog && watchdog.exitCode === null && watchdog.signalCode === null) continue;
+      if (stop) runStopCommandNow(stop);
+      killServiceTreeNow(tree);
+    }
   };
   process.once('exit', killAll);
   // A runner ended by SIGTERM or SIGHUP (a cancelled CI job, a closed terminal) takes its services with it,

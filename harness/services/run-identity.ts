@@ -35,8 +35,12 @@ export function preflightMarks(pid: number): { service: string; runId: string; o
   const runId = env?.get(RUN_ID_VAR);
   const owner = env?.get(RUN_OWNER_VAR);
   if (!tag || !runId || !owner) return undefined;
-  // The tag is "<service>-<uuid>".
-  return { service: tag.replace(/-[0-9a-f-]{36}$/, ''), runId, owner, leftover: !ownerAlive(owner) };
+  return { service: serviceOfTag(tag), runId, owner, leftover: !ownerAlive(owner) };
+}
+
+/** The service a tag names: the tag is "<service>-<uuid>". */
+export function serviceOfTag(tag: string): string {
+  return tag.replace(/-[0-9a-f-]{36}$/, '');
 }
 
 export interface PreflightProcess {

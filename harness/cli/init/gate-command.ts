@@ -42,19 +42,34 @@ export function planGate(root: string): GatePlan {
 
 /** Adds the script to package.json as text (its formatting kept), inside "scripts" or as a new "scripts" block. */
 export function addScript(root: string, script: { name: string; command: string }): void {
+  addPackageEntry(root, 'scripts', script.name, script.command);
+}
+
+/** Adds a package to package.json's devDependencies, as text (its formatting kept); `npm install` then installs it. */
+export function addDevDependency(root: string, dependency: { name: string; version: string }): void {
+  addPackageEntry(root, 'devDependencies', dependency.name, dependency.version);
+}
+
+/** Whether package.json already names the package, in any kind of dependency. */
+export function hasDependency(root: string, name: string): boolean {
+  const pkg = readJson(path.join(root, 'package.json'));
+  return ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some((section) => pkg?.[section]?.[name] !== undefined);
+}
+
+function addPackageEntry(root: string, section: string, key: string, value: string): void {
   const file = path.join(root, 'package.json');
   const text = fs.readFileSync(file, 'utf8');
-  const entry = `${JSON.stringify(script.name)}: ${JSON.stringify(script.command)}`;
-  const scripts = /("scripts"\s*:\s*\{)([ \t]*\r?\n([ \t]*))?/.exec(text);
+  const entry = `${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  const block = new RegExp(`("${section}"\\s*:\\s*\\{)([ \\t]*\\r?\\n([ \\t]*))?`).exec(text);
   let updated: string;
-  if (scripts) {
-    const at = scripts.index + scripts[1]!.length;
+  if (block) {
+    const at = block.index + block[1]!.length;
     const empty = /^\s*\}/.test(text.slice(at));
-    const indent = scripts[3] ?? '    ';
-    updated = scripts[2] && !empty ? `${text.slice(0, at)}${scripts[2]}${entry},\n${indent}${text.slice(at + scripts[2].length)}` : `${text.slice(0, at)} ${entry} ${text.slice(at).replace(/^\s*/, '')}`;
+    const indent = block[3] ?? '    ';
+    updated = block[2] && !empty ? `${text.slice(0, at)}${block[2]}${entry},\n${indent}${text.slice(at + block[2].length)}` : `${text.slice(0, at)} ${entry} ${text.slice(at).replace(/^\s*/, '')}`;
   } else {
     const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
-    updated = text.replace(/\{/, `{\n${indent}"scripts": { ${entry} },`);
+    updated = text.replace(/\{/, `{\n${indent}"${section}": { ${entry} },`);
   }
   JSON.parse(updated); // never leave package.json broken
   fs.writeFileSync(file, updated);

