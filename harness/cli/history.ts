@@ -5,6 +5,7 @@ import { renderHistoryPage } from '../history/history-page.ts';
 import type { HistoryRecord } from '../history/history-record.ts';
 import { DEFAULT_SETTINGS, findRegressions, WINDOW } from '../history/regressions.ts';
 import { reportPaths } from '../core/report-paths.ts';
+import { writeReportFile } from '../core/report-files.ts';
 import { usageError, type CommandLine, type CommandSpec } from './command-line.ts';
 
 export const command: CommandSpec = {
@@ -80,7 +81,7 @@ export async function run(line: CommandLine): Promise<number> {
   console.log(table(shown));
   try {
     fs.mkdirSync(path.dirname(options.out), { recursive: true });
-    fs.writeFileSync(options.out, renderHistoryPage(records, warnings, history.problems));
+    writeReportFile(options.out, renderHistoryPage(records, warnings, history.problems));
     console.log(`plots: ${path.relative(process.cwd(), options.out) || options.out}`);
   } catch (error) {
     console.error(

@@ -6,6 +6,11 @@ export const DEFAULT_HEALTH_PATH = '/ops/health/production';
 /** How long a service may take to become ready. */
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
+/**
+ * The longest any time setting may be (timeoutMs, intervalMs, graceMs, PREFLIGHT_*_TIMEOUT_MS): one hour. A gate that
+ * waits longer hangs its pipeline, and Node fires a timer above 2^31-1 ms at once, so 1e15 would mean "no time at all".
+ */
+export const MAX_MILLISECONDS = 3_600_000;
 /** How long the readiness contract may answer "down" with the same reason before the boot gives up on it. */
 export const DEFAULT_DOWN_FOR_MS = 15_000;
 

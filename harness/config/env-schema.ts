@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_HEALTH_PATH, DEFAULT_READY_TIMEOUT_MS } from './defaults.ts';
+import { DEFAULT_HEALTH_PATH, DEFAULT_READY_TIMEOUT_MS, MAX_MILLISECONDS } from './defaults.ts';
 
 const serviceUrl = z
   .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
@@ -12,7 +12,8 @@ const flag = z.stringbool({ error: 'expected true or false' });
 export const milliseconds = z.coerce
   .number({ error: 'expected a whole number of milliseconds' })
   .int('expected a whole number of milliseconds')
-  .positive('expected a positive number of milliseconds');
+  .positive('expected a positive number of milliseconds')
+  .max(MAX_MILLISECONDS, `expected at most ${MAX_MILLISECONDS} milliseconds (one hour)`);
 
 const nonEmpty = nonEmptyValue;
 

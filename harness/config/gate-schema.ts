@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { MAX_MILLISECONDS } from './defaults.ts';
 
 // The gate configuration file (preflight.config.ts), written once with zod: the types of defineGate derive from it.
 
 const path = z.string().regex(/^\/\S*$/, 'expected a path starting with /');
 const nonEmpty = z.string().trim().min(1, 'expected a non-empty string');
 const httpStatus = z.number().int().min(100, 'expected an HTTP status (100-599)').max(599, 'expected an HTTP status (100-599)');
-const milliseconds = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds');
+const atMostAnHour = `expected at most ${MAX_MILLISECONDS} milliseconds (one hour)`;
+const milliseconds = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').positive('expected a positive number of milliseconds').max(MAX_MILLISECONDS, atMostAnHour);
+const millisecondsOrZero = z.number({ error: 'expected a whole number of milliseconds' }).int('expected a whole number of milliseconds').nonnegative('expected 0 or more milliseconds').max(MAX_MILLISECONDS, atMostAnHour);
 const headers = z.record(z.string(), z.string(), { error: 'expected an object of header names and string values' });
 
 /** How preflight decides that a service is ready. */
@@ -86,7 +89,7 @@ export const serviceSchema = z.strictObject({
   stop: z
     .strictObject({
       signal: signal.optional(),
-      graceMs: z.number().int().nonnegative('expected 0 or more milliseconds').optional(),
+      graceMs: millisecondsOrZero.optional(),
       command: nonEmpty.optional(),
       timeoutMs: milliseconds.optional(),
     })

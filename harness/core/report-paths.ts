@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './project-root.ts';
+import { removeLinksInside, writeReportFile } from './report-files.ts';
+import { shellQuote } from './shell-quote.ts';
 
 /** Where every report of docs/reports.md goes; PREFLIGHT_REPORTS_DIR moves them all (the own tests run gates side by side). */
 export function reportPaths(root = PROJECT_ROOT, env: NodeJS.ProcessEnv = process.env) {
@@ -27,13 +29,19 @@ export type ReportPaths = ReturnType<typeof reportPaths>;
 /** The file that marks a reports folder as preflight's: only such a folder (or an empty or new one) is written. */
 export const REPORTS_MARKER = '.preflight-reports';
 
-// What preflight itself puts in a reports folder: one holding only these (made before the marker existed) is adopted.
-const OWN_ENTRIES = (paths: ReportPaths) => new Set([REPORTS_MARKER, ...Object.values(paths).filter((entry) => entry !== paths.dir).map((entry) => path.basename(entry))]);
+const markedAsPreflights = (dir: string) => {
+  try {
+    return fs.lstatSync(path.join(dir, REPORTS_MARKER)).isFile();
+  } catch {
+    return false;
+  }
+};
 
 /**
  * Why the reports folder must not be used, or undefined. Playwright empties html/ and test-results/ inside it and
- * preflight overwrites verdict.json and the rest, so the folder must be one preflight made: never `.`, `..`, the
- * project root or a folder above it, `/`, the home folder, nor a folder holding anything else.
+ * preflight overwrites verdict.json and the rest, so the folder must be one preflight made (its marker says so, and
+ * nothing else: entries named like reports may be the user's), or new, or empty: never `.`, `..`, the project root
+ * or a folder above it, `/`, the home folder.
  */
 export function reportsFolderProblem(paths: ReportPaths, root = PROJECT_ROOT, home = os.homedir()): string | undefined {
   const { dir } = paths;
@@ -49,35 +57,42 @@ export function reportsFolderProblem(paths: ReportPaths, root = PROJECT_ROOT, ho
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return `not readable (${(error as NodeJS.ErrnoException).code})`;
   }
-  if (entries.includes(REPORTS_MARKER)) return undefined;
-  const own = OWN_ENTRIES(paths);
-  const foreign = entries.filter((entry) => !own.has(entry));
-  if (foreign.length) return `a folder preflight did not make (it holds ${foreign.slice(0, 3).map((entry) => JSON.stringify(entry)).join(', ')}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ''})`;
-  return undefined;
+  if (entries.length === 0 || markedAsPreflights(dir)) return undefined;
+  // Named first: the entries that cannot be reports, the likeliest sign of whose folder it is.
+  const reportNames = new Set(Object.values(paths).map((entry) => path.basename(entry)));
+  const shown = [...entries.filter((entry) => !reportNames.has(entry)), ...entries.filter((entry) => reportNames.has(entry))]
+    .slice(0, 3).map((entry) => JSON.stringify(entry)).join(', ');
+  return `a folder preflight did not make (it holds ${shown}${entries.length > 3 ? `, and ${entries.length - 3} more` : ''}, and no ${REPORTS_MARKER} marker)`;
 }
 
 /**
  * Before anything runs: refuses a reports folder preflight must not write into (the diagnosis, for exit 3), or
- * makes it and marks it as preflight's.
+ * makes it and marks it as preflight's. Every symbolic link inside it is then removed (its target left as it was),
+ * so neither Playwright nor preflight writes through one.
  */
 export function claimReportsFolder(paths: ReportPaths, env: NodeJS.ProcessEnv = process.env): { ok: true } | { ok: false; diagnosis: string } {
   const problem = reportsFolderProblem(paths);
   if (problem) {
     const given = env.PREFLIGHT_REPORTS_DIR ? `PREFLIGHT_REPORTS_DIR=${JSON.stringify(env.PREFLIGHT_REPORTS_DIR)}` : 'the default reports/';
+    const marked = /^a folder preflight did not make/.test(problem)
+      ? `  if it holds only reports of an earlier preflight, mark it as preflight's: touch ${shellQuote(path.join(paths.dir, REPORTS_MARKER))}\n`
+      : '';
     return {
       ok: false,
       diagnosis:
         `preflight: refusing to write reports into ${JSON.stringify(paths.dir)} (${given}): it is ${problem}; nothing was run.\n` +
         `  why: a run empties html/ and test-results/ in its reports folder and overwrites verdict.json, so it writes only into a folder it made (marked by ${REPORTS_MARKER}) or an empty one.\n` +
+        marked +
         '  fix: set PREFLIGHT_REPORTS_DIR to a new or empty folder (e.g. PREFLIGHT_REPORTS_DIR=reports), or unset it to use reports/ in the project.',
     };
   }
   try {
     fs.mkdirSync(paths.dir, { recursive: true });
     const marker = path.join(paths.dir, REPORTS_MARKER);
-    if (!fs.existsSync(marker)) fs.writeFileSync(marker, 'This folder holds preflight reports; preflight empties and rewrites what is in it (docs/safety.md).\n');
+    if (!markedAsPreflights(paths.dir)) writeReportFile(marker, 'This folder holds preflight reports; preflight empties and rewrites what is in it (docs/safety.md).\n');
     // A folder that exists but cannot be written (a read-only mount, another owner) would fail every report at the end.
     fs.accessSync(paths.dir, fs.constants.W_OK);
+    removeLinksInside(paths.dir);
   } catch (thrown) {
     const error = whyNotWritable(paths.dir) ?? (thrown as NodeJS.ErrnoException);
     const code = error.code;

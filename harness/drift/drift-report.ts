@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { ReportPaths } from '../core/report-paths.ts';
+import { writeReportFile } from '../core/report-files.ts';
 import { where } from './compare.ts';
 import type { DriftCheck } from './check-drift.ts';
 import { formatDriftMarkdown } from './drift-table.ts';
@@ -8,7 +9,7 @@ import { shown } from './statements.ts';
 /** Writes reports/drift.md (the table) and reports/drift.json (the findings and every row). */
 export function writeDriftReport(check: DriftCheck, paths: Pick<ReportPaths, 'dir' | 'driftTable' | 'driftJson'>): void {
   fs.mkdirSync(paths.dir, { recursive: true });
-  fs.writeFileSync(paths.driftTable, formatDriftMarkdown(check));
+  writeReportFile(paths.driftTable, formatDriftMarkdown(check));
   const json = {
     rulesFile: check.rulesFile,
     root: check.root,
@@ -27,5 +28,5 @@ export function writeDriftReport(check: DriftCheck, paths: Pick<ReportPaths, 'di
       })),
     ),
   };
-  fs.writeFileSync(paths.driftJson, `${JSON.stringify(json, null, 2)}\n`);
+  writeReportFile(paths.driftJson, `${JSON.stringify(json, null, 2)}\n`);
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceRecord } from '../core/service-record.ts';
 import type { BootOutcome } from '../services/boot.ts';
+import type { BlockedWrite } from '../production/blocked-writes.ts';
 
 /**
  * Services boot in the runner process while workers start and launch the browser; a worker asks this
@@ -10,11 +11,17 @@ import type { BootOutcome } from '../services/boot.ts';
 export async function openBootChannel(
   outcome: Promise<BootOutcome>,
   liveServices: () => ServiceRecord[] = () => [],
+  blockedWrites: () => BlockedWrite[] = () => [],
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     // What the runner knows about the services now (e.g. one died during the run), asked before each spec.
     if (req.url === '/services') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(liveServices()));
+      return;
+    }
+    // The writes the read-only proxy refused, asked after each spec by the worker that may have sent them.
+    if (req.url === '/blocked-writes') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(blockedWrites()));
       return;
     }
     if (req.url !== '/boot') {
@@ -43,6 +50,11 @@ export async function awaitBootOutcome(channelUrl: string, timeoutMs: number): P
   const { status, body } = await getLoopback(channelUrl, timeoutMs);
   if (status !== 200) throw new Error(body);
   return JSON.parse(body) as BootOutcome;
+}
+
+/** Asks (in a worker) for the writes to production the read-only proxy refused so far. */
+export async function fetchBlockedWrites(channelUrl: string): Promise<BlockedWrite[]> {
+  return JSON.parse((await getLoopback(new URL('/blocked-writes', channelUrl).href, 5_000)).body) as BlockedWrite[];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 import { newRunIdentity, type RunIdentity } from '../services/run-identity.ts';
 import type { BootOutcome } from '../services/boot.ts';
 import { BootProgress } from './boot-progress.ts';
+import type { BlockedWrite } from '../production/blocked-writes.ts';
 
 /** The gate once it started: the boot of every service, and how to stop it. */
 export interface GateStart {
@@ -24,6 +25,8 @@ export class GateRun {
   readonly setupProblems: SetupProblem[] = [];
   /** Configuration drift found before boot (harness/drift): critical and warning findings. */
   readonly drift: DriftFinding[] = [];
+  /** Writes to production the read-only proxy refused (harness/production/read-only-proxy.ts), as they came. */
+  readonly productionWrites: BlockedWrite[] = [];
   /** Why configuration drift was not checked (no rules file), if it was not: the verdict says so in one line. */
   driftNotChecked?: string;
   /** The boot's progress on the console (harness/gate/boot-progress.ts). */
@@ -50,10 +53,5 @@ export class GateRun {
   serviceList(): ServiceRecord[] {
     const rank = (record: ServiceRecord) => (record.reused ? -Infinity : record.spawnedAt ? Date.parse(record.spawnedAt) : Infinity);
     return [...this.services.values()].sort((a, b) => rank(a) - rank(b) || 0);
-  }
-
-  /** Playwright's run status as the verdict must see it: an early stop by the harness is a failure, not an interruption. */
-  statusForVerdict<T extends string>(status: T): T | 'failed' {
-    return status === 'interrupted' && this.stoppedEarly ? 'failed' : status;
   }
 }

@@ -11,6 +11,8 @@ import { openBootChannel } from './boot-channel.ts';
 import type { GateRun, GateStart } from './gate-run.ts';
 import { publishBootChannel, publishServiceUrls, stopPlaywrightRun } from './runner-process.ts';
 import { assignFreePorts } from '../services/free-ports.ts';
+import { projectsFromArgv } from './playwright-private.ts';
+import { startProductionGuard } from '../production/production-guard.ts';
 
 /**
  * The gate from configuration to exit code, in the order it happens. Playwright drives the order (config file,
@@ -72,7 +74,7 @@ async function begin(run: GateRun): Promise<GateStart> {
     onProbe: (name, outcome) => run.progress.probe(name, outcome),
   });
   void boot.outcome.then((settled) => run.progress.settled(settled), () => run.progress.stop());
-  const channel = await openBootChannel(boot.outcome, () => run.serviceList());
+  const channel = await openBootChannel(boot.outcome, () => run.serviceList(), () => run.productionWrites);
   publishBootChannel(channel.url);
 
   return {
@@ -94,7 +96,7 @@ export async function abandonGate(run: GateRun): Promise<void> {
  * Global setup's stage: adopts the start (or starts now) and returns the teardown without waiting for the
  * services: workers start and launch the browser meanwhile, and the first spec waits for the boot.
  */
-export async function adoptGate(run: GateRun, playwrightConfig: Pick<FullConfig, 'reporter'>): Promise<() => Promise<void>> {
+export async function adoptGate(run: GateRun, playwrightConfig: Pick<FullConfig, 'reporter' | 'workers'>): Promise<() => Promise<void>> {
   if (!gateReporterLoaded(playwrightConfig)) {
     await abandonGate(run);
     // Without the gate reporter nothing else could give the exit code its meaning: stop here, with the verdict's 3.
@@ -108,7 +110,30 @@ export async function adoptGate(run: GateRun, playwrightConfig: Pick<FullConfig,
   }
   const gate = await startGate(run);
   watchBoot(run, gate.outcome);
-  return gate.teardown;
+  const stopGuard = await guardProduction(run, playwrightConfig.workers).catch(async (error: Error) => {
+    await gate.teardown();
+    throw error;
+  });
+  return async () => {
+    await stopGuard?.();
+    await gate.teardown();
+  };
+}
+
+/**
+ * Production is read-only whatever a spec does (docs/safety.md): the read-only proxy starts before the workers
+ * that send through it, and records each write it refuses in the run, for the verdict.
+ */
+async function guardProduction(run: GateRun, workers: number): Promise<(() => Promise<void>) | undefined> {
+  const loaded = loadConfig();
+  if (!loaded.ok) return undefined;
+  try {
+    return await startProductionGuard(loaded.config, { workers, projects: projectsFromArgv(process.argv), onBlocked: (write) => run.productionWrites.push(write) });
+  } catch (error) {
+    const diagnosis = error instanceof PreflightError ? error.message : `preflight: the production project's read-only proxy did not start: ${(error as Error).message}; production was not walked.`;
+    run.setupProblems.push({ what: 'production proxy', diagnosis });
+    throw new PreflightError(diagnosis);
+  }
 }
 
 /**

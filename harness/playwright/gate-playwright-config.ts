@@ -4,7 +4,8 @@ import { chooseChromium, chromiumLaunchOptions } from '../browser/chromium.ts';
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { defaultConfig, loadConfig } from '../config/load-config.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { isShardedRun, isTestRunnerProcess, reporterOutputPlugin } from '../gate/playwright-private.ts';
+import { isShardedRun, isTestRunnerProcess, reporterOutputPlugin, WORKER_INDEX_VAR } from '../gate/playwright-private.ts';
+import { publishedProxy, routeWorkerThroughProxy } from '../production/proxy-clients.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
 import { claimReportsFolderOrExit, reportPaths } from '../core/report-paths.ts';
@@ -42,6 +43,9 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
     const run = runOfThisProcess();
     import('../gate/pipeline.ts').then(({ startGate }) => startGate(run)).catch(() => {});
   }
+  // In a worker of a run whose production is read-only: its Node clients and child processes use the proxy too.
+  const proxy = process.env[WORKER_INDEX_VAR] !== undefined ? publishedProxy() : undefined;
+  if (proxy) routeWorkerThroughProxy(proxy);
 
   return defineConfig({
     // The boot's progress (harness/gate/boot-progress.ts) is printed through the reporters, as webServer's output is.
@@ -79,7 +83,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
         // A local service's own certificate, opted in with its tls setting: accepted here, never in the production project.
         use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser), ...(preflight.services.some((service) => service.tls) ? { ignoreHTTPSErrors: true } : {}) },
       },
-      ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser))] : []),
+      ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser), !preflight.allowProductionWrites)] : []),
       // An invalid production URL: --project=production still reaches global setup, which names the problem.
       ...(!loaded.ok && loaded.productionRequested ? [productionProjectPlaceholder()] : []),
     ],

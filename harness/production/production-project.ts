@@ -1,24 +1,28 @@
 import { devices, type LaunchOptions, type Project } from '@playwright/test';
 import type { ProductionConfig } from '../config/types.ts';
 import { TEST_DATA_HEADERS } from './test-data.ts';
+import { publishedProxy, throughReadOnlyProxy } from './proxy-clients.ts';
 
 /** Specs that only make sense against production (its TLS, which build is live). */
 export const PRODUCTION_ONLY_SPECS = /production\.spec\.ts$/;
 
 export const PRODUCTION_PROJECT = 'production';
 
-/** The `production` project, beside `local`: the same specs against PREFLIGHT_PRODUCTION_URL, reads only by default. */
-export function productionProject(production: ProductionConfig, launchOptions: LaunchOptions): Project {
+/**
+ * The `production` project, beside `local`: the same specs against PREFLIGHT_PRODUCTION_URL, reads only by default.
+ * Read-only, every browser and API request context of the project goes through the read-only proxy; as options of
+ * the project, they hold for every spec, whichever `test` it imports (harness/production/proxy-clients.ts).
+ */
+export function productionProject(production: ProductionConfig, launchOptions: LaunchOptions, readOnly: boolean): Project {
+  const routed = readOnly ? throughReadOnlyProxy(launchOptions, publishedProxy()) : { launchOptions };
   return {
     name: PRODUCTION_PROJECT,
     use: {
       ...devices['Desktop Chrome'],
-      launchOptions,
+      ...routed,
       baseURL: production.url.origin,
       // Whatever a spec creates in production is marked as test data (the demo frontend forwards it to the backend).
       extraHTTPHeaders: { ...TEST_DATA_HEADERS },
-      // A service worker's requests pass by the write guard's routes (harness/production/write-guard.ts): none may start.
-      serviceWorkers: 'block',
       targetName: 'production',
     } as Project['use'],
   };

@@ -5,11 +5,9 @@ import type { Finding } from '../core/findings.ts';
 import type { Verdict } from '../verdict/verdict.ts';
 import { HEADLINES, verdictLine } from './verdict-headlines.ts';
 import { partialNotice } from './verdict-report.ts';
+import { shellQuote } from '../core/shell-quote.ts';
 
 const relative = (file: string) => path.relative(process.cwd(), file) || '.';
-
-/** A path as a POSIX shell reads it back unchanged: pasting a suggested command never runs what is in a folder name. */
-export const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
 /** What to run next: only commands that can help with what failed. */
 function nextSteps(verdict: Verdict, setupProblems: SetupProblem[], paths: ReportPaths, logsWritten: boolean): string[] {

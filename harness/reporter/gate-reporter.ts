@@ -3,7 +3,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { redactArtifacts } from '../secrets/redact-artifacts.ts';
 import { CRITICAL_TAG, SAFETY_SKIP_ANNOTATION } from '../core/findings.ts';
-import { WRITE_BLOCKED_ANNOTATION } from '../production/write-guard.ts';
+import { attributeBlockedWrites, blockedWriteMessage, type AttributedWrite } from '../production/blocked-writes.ts';
 import type { GateRun } from '../gate/gate-run.ts';
 import {
   commandLineMayFilter,
@@ -20,10 +20,11 @@ import { findMissingCriticalSpecs, type SpecRef } from '../verdict/completeness.
 import type { CriticalCompleteness, SpecResult } from '../verdict/verdict.ts';
 import { judgeBrokenReporter, judgeRun, type RunJudgement } from './judge-run.ts';
 import { reportPaths, type ReportPaths } from '../core/report-paths.ts';
+import { writeReportFile } from '../core/report-files.ts';
 import { publishRecord, readRecords } from './shard-record.ts';
-import { specRef } from './spec-identity.ts';
+import { specKey, specRef } from './spec-identity.ts';
 import { selectionIsTheSuite, startSpecListing, type SpecListing } from './spec-listing.ts';
-import { gateSettings, mergedFacts, runFacts } from './verdict-inputs.ts';
+import { gateSettings, mergedFacts, runFacts, statusForVerdict } from './verdict-inputs.ts';
 import { htmlReportFolder, writeHtmlVerdict } from './html-verdict.ts';
 import { evidenceFromAttachments } from '../browser-evidence/evidence.ts';
 import { recordRun } from '../history/history-file.ts';
@@ -87,6 +88,8 @@ export default class GateReporter implements Reporter {
         services: run.serviceList(),
         setupProblems: run.setupProblems,
         drift: run.drift,
+        stoppedEarly: run.stoppedEarly,
+        productionWrites: attributeWrites(suite, run),
         driftNotChecked: run.driftNotChecked,
       }),
     );
@@ -149,9 +152,14 @@ export default class GateReporter implements Reporter {
 
   /** The run's facts: the specs' results, the gate's own record (or the shards'), and whether every @critical spec ran. */
   private async gather(run: GateRun, result: FullResult) {
-    const specs = (this.suite?.allTests() ?? []).map(toSpecResult);
-    const runStatus = run.statusForVerdict(result.status);
-    const facts = this.mode === 'merge' ? mergedFacts(this.config?.metadata ?? {}) : runFacts(run, this.config?.shard ?? null);
+    const facts = this.mode === 'merge' ? mergedFacts(this.config?.metadata ?? {}) : runFacts(run, this.config?.shard ?? null, attributeWrites(this.suite, run));
+    const writesBySpec = new Map<string, string[]>();
+    for (const write of facts.blockedWrites ?? []) if (write.spec) writesBySpec.set(write.spec, [...(writesBySpec.get(write.spec) ?? []), write.request]);
+    const specs = (this.suite?.allTests() ?? []).map((test) => toSpecResult(test, writesBySpec.get(specKey(specRef(test)))));
+    // A write no spec had begun in its worker (a worker's setup) fails the gate all the same.
+    const outside = (facts.blockedWrites ?? []).filter((write) => !write.spec).map((write) => write.request);
+    const runErrors = outside.length ? [...this.runErrors, `${blockedWriteMessage(outside)} (sent while no spec ran in its worker)`] : this.runErrors;
+    const runStatus = statusForVerdict(result.status, facts);
     const completeness: CriticalCompleteness = { missing: [], problems: facts.problems };
     // Completeness only matters for a run that went its way: an invalid setup or Ctrl+C is decided without it.
     if (runStatus !== 'interrupted' && facts.setupProblems.length === 0 && this.listing) {
@@ -171,7 +179,7 @@ export default class GateReporter implements Reporter {
       runStatus,
       facts,
       completeness,
-      runErrors: this.runErrors,
+      runErrors,
       startedAt: result.startTime.toISOString(),
       endedAt: new Date(result.startTime.getTime() + result.duration).toISOString(),
       timing: { firstTestStartedAt: this.firstTestStartedAt?.toISOString(), lastTestEndedAt: this.lastTestEndedAt?.toISOString() },
@@ -182,8 +190,8 @@ export default class GateReporter implements Reporter {
 
   private write(judgement: RunJudgement, startTime: Date): string {
     fs.mkdirSync(this.paths.dir, { recursive: true });
-    fs.writeFileSync(this.paths.verdict, `${JSON.stringify(judgement.report, null, 2)}\n`);
-    fs.writeFileSync(this.paths.summary, judgement.summary);
+    writeReportFile(this.paths.verdict, `${JSON.stringify(judgement.report, null, 2)}\n`);
+    writeReportFile(this.paths.summary, judgement.summary);
     const { githubStepSummary } = ciEnvironment();
     if (githubStepSummary) fs.appendFileSync(githubStepSummary, `${judgement.summary}\n`);
     // Extras around the verdict (docs/html-report.md): each returns a problem to print and never changes the verdict.
@@ -196,17 +204,22 @@ export default class GateReporter implements Reporter {
   }
 }
 
-function toSpecResult(test: TestCase): SpecResult {
+/** The blocked writes of the run (this run's, as a shard records them too), each with the spec its worker ran then. */
+function attributeWrites(suite: Suite | undefined, run: GateRun): AttributedWrite[] {
+  return attributeBlockedWrites(suite?.allTests() ?? [], run.productionWrites, (test) => specKey(specRef(test)));
+}
+
+function toSpecResult(test: TestCase, blockedWrites: string[] | undefined): SpecResult {
   const last = test.results.at(-1);
   const error = last?.errors[0]?.message ?? last?.error?.message;
   const { tags, ...where } = specRef(test);
-  // A write to production the guard blocked is critical whatever the spec's tags, and its finding names the request.
-  const blockedWrite = where.project === PRODUCTION_PROJECT ? last?.annotations.find((annotation) => annotation.type === WRITE_BLOCKED_ANNOTATION)?.description : undefined;
+  // A write the read-only proxy refused fails its spec, critical whatever its tags and outcome, naming the request.
+  const blocked = blockedWrites?.length ? blockedWriteMessage(blockedWrites) : undefined;
   return {
     ...where,
-    tags: blockedWrite ? [...new Set([...tags, CRITICAL_TAG])] : tags,
-    outcome: test.outcome(),
-    error: blockedWrite ?? (error ? firstLine(stripAnsi(error)) : undefined),
+    tags: blocked ? [...new Set([...tags, CRITICAL_TAG])] : tags,
+    outcome: blocked ? 'unexpected' : test.outcome(),
+    error: blocked ?? (error ? firstLine(stripAnsi(error)) : undefined),
     // Declared annotations live on the test, those added while it ran (a runtime skip) on its result. The harness
     // makes a safety skip only on the production project: anywhere else the annotation cannot excuse a critical skip.
     safetySkip:

@@ -4,6 +4,7 @@ import type { FullConfig } from '@playwright/test/reporter';
 import type { Finding } from '../core/findings.ts';
 import type { VerdictReport } from './verdict-report.ts';
 import { duringTheRun } from './service-during-run.ts';
+import { writeReportFile } from '../core/report-files.ts';
 
 /** The panel's element id: the report's own app renders into #root beside it and never touches it. */
 export const HTML_VERDICT_ID = 'preflight-verdict';
@@ -85,12 +86,13 @@ export function writeHtmlVerdict(folder: string | undefined, report: VerdictRepo
   const index = path.join(folder, 'index.html');
   try {
     // A report older than this run (html reporter replaced by --reporter) must not show this run's verdict.
-    if (!fs.existsSync(index) || fs.statSync(index).mtimeMs < runStartedAt.getTime() - 1_000) return undefined;
+    // lstat: a link in the report's place is not this run's report (nor read, nor written through).
+    if (!fs.existsSync(index) || !fs.lstatSync(index).isFile() || fs.lstatSync(index).mtimeMs < runStartedAt.getTime() - 1_000) return undefined;
     const html = fs.readFileSync(index, 'utf8');
     const data = html.indexOf('<template id="playwrightReportBase64">');
     const root = html.lastIndexOf("<div id='root'></div>", data === -1 ? undefined : data);
     if (root === -1) return `preflight: the HTML report in ${folder} has no root element where the verdict could go; open reports/summary.md instead.`;
-    fs.writeFileSync(index, html.slice(0, root) + renderHtmlVerdict(report) + html.slice(root));
+    writeReportFile(index, html.slice(0, root) + renderHtmlVerdict(report) + html.slice(root));
     return undefined;
   } catch (error) {
     return `preflight: could not add the verdict to the HTML report ${index}: ${(error as Error).message}. The verdict is unchanged; reports/summary.md holds it.`;

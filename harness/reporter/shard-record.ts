@@ -1,5 +1,6 @@
 import type { DriftFinding } from '../core/findings.ts';
 import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
+import type { AttributedWrite } from '../production/blocked-writes.ts';
 
 /**
  * What a run's gate reporter leaves in its report for `merge-reports`: global setup does not run when reports
@@ -18,6 +19,10 @@ export interface ShardRecord {
   drift?: DriftFinding[];
   /** Why drift was not checked, if it was not. */
   driftNotChecked?: string;
+  /** Why the harness stopped this shard's run early (a service never became ready): its interruption is a failure. */
+  stoppedEarly?: string;
+  /** Writes to production the read-only proxy refused, with the spec each belongs to. */
+  productionWrites?: AttributedWrite[];
 }
 
 const PREFIX = 'preflight-gate';

@@ -4,6 +4,7 @@ import type { ServiceRecord, SetupProblem } from '../core/service-record.ts';
 import type { GateRun } from '../gate/gate-run.ts';
 import { missingShards } from '../verdict/completeness.ts';
 import { readRecords, shardLabel, type ShardRecord } from './shard-record.ts';
+import type { AttributedWrite } from '../production/blocked-writes.ts';
 
 /** What the verdict needs beyond the specs' results, whether this process ran the gate or merges shards. */
 export interface GateFacts {
@@ -19,11 +20,14 @@ export interface GateFacts {
   /** Problems of completeness that are not a missing spec (a shard's report missing from a merge). */
   problems: string[];
   shards: string[];
+  /** Writes to production the read-only proxy refused, with the spec each belongs to. */
+  blockedWrites?: AttributedWrite[];
 }
 
-/** A run or a shard: what the gate recorded in this run. */
-export function runFacts(run: GateRun, shard: ShardRecord['shard']): GateFacts {
+/** A run or a shard: what the gate recorded in this run (its blocked writes given their specs by the reporter). */
+export function runFacts(run: GateRun, shard: ShardRecord['shard'], blockedWrites: AttributedWrite[]): GateFacts {
   return {
+    blockedWrites,
     ...gateSettings(),
     services: run.serviceList(),
     setupProblems: run.setupProblems,
@@ -63,10 +67,27 @@ export function mergedFacts(metadata: Record<string, unknown>): GateFacts {
     drift: records.flatMap((record) => record.drift ?? []),
     // Every shard checks the same rules before its boot: one shard's word is the merge's.
     driftNotChecked: records.find((record) => record.driftNotChecked)?.driftNotChecked,
+    stoppedEarly: stoppedShards(records),
     startedAt: records.map((record) => record.startedAt).sort()[0],
     problems,
     shards: records.map((record) => shardLabel(record.shard)),
+    blockedWrites: records.flatMap((record) => record.productionWrites ?? []),
   };
+}
+
+/**
+ * Playwright's run status as the verdict must see it: an early stop by the harness (this run's, or a shard's in a
+ * merge, where Playwright reports the shards' SIGINT as an interruption) is a failure, not a Ctrl+C.
+ */
+export function statusForVerdict<T extends string>(status: T, facts: Pick<GateFacts, 'stoppedEarly'>): T | 'failed' {
+  return status === 'interrupted' && facts.stoppedEarly ? 'failed' : status;
+}
+
+/** Why the harness stopped shards early, each reason once with the shards it stopped: "a service did not become ready (shard 1/2, shard 2/2)". */
+function stoppedShards(records: ShardRecord[]): string | undefined {
+  const shardsBy = new Map<string, string[]>();
+  for (const record of records) if (record.stoppedEarly) shardsBy.set(record.stoppedEarly, [...(shardsBy.get(record.stoppedEarly) ?? []), shardLabel(record.shard)]);
+  return shardsBy.size ? [...shardsBy].map(([reason, shards]) => `${reason} (${shards.join(', ')})`).join('; ') : undefined;
 }
 
 /** Strict and partial mode from the validated configuration; an invalid configuration is critical anyway. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeReportFile } from '../core/report-files.ts';
 import { redact } from './redact.ts';
 import { readZip, writeZip } from './zip.ts';
 
@@ -62,7 +63,7 @@ export function redactArtifacts(dirs: string[]): string[] {
       try {
         const data = fs.readFileSync(file);
         const safe = redactData(path.basename(file), data);
-        if (safe !== data) fs.writeFileSync(file, safe);
+        if (safe !== data) writeReportFile(file, safe);
       } catch (error) {
         fs.rmSync(file, { force: true });
         removed.push(`${file} (${(error as Error).message})`);

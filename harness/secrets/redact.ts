@@ -71,12 +71,19 @@ function findSecretValues(env: NodeJS.ProcessEnv): string[] {
   return [...new Set([...found, ...declared])].sort((a, b) => b.length - a.length);
 }
 
-/** The raw value and how programs print it: JSON-escaped, URL-encoded (both space styles), base64. */
+/**
+ * The raw value and how programs print it: JSON-escaped, URL-encoded (both space styles, upper- and lower-case
+ * escapes) once and twice (a URL inside a URL's query), base64, hex (upper- and lower-case).
+ */
 function encodedForms(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   const url = encodeURIComponent(value);
+  const urls = [url, url.replace(/%20/g, '+')];
+  const encoded = [...urls, ...urls.map((once) => encodeURIComponent(once))];
+  const lowerEscapes = (text: string) => text.replace(/%(25)?[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  const hex = Buffer.from(value).toString('hex');
   const lines = value.split(/\r?\n/);
-  return [value, json, json.replace(/\//g, '\\/'), url, url.replace(/%20/g, '+'), Buffer.from(value).toString('base64'), lines.join('\r\n'), lines.join('\n')]
+  return [value, json, json.replace(/\//g, '\\/'), ...encoded, ...encoded.map(lowerEscapes), Buffer.from(value).toString('base64'), hex, hex.toUpperCase(), lines.join('\r\n'), lines.join('\n')]
     .filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
 
@@ -113,6 +120,7 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
   for (const form of forms) {
     if (result.includes(form)) result = result.split(form).join(REDACTED);
   }
+  result = redactAcrossLines(result, forms, values);
   if (values.length) {
     result = result.replace(BASE64, (token) => {
       const decoded = Buffer.from(token, 'base64').toString('utf8');
@@ -130,6 +138,76 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
       if (password === undefined) return user === REDACTED ? whole : `${scheme}${REDACTED}@`;
       return password === REDACTED || password === '' ? whole : `${scheme}${user}:${REDACTED}@`;
     });
+}
+
+// A line break a secret may be split at: a real one (then the next line's indentation), or one escaped in JSON.
+const LINE_BREAK = /\r?\n[ \t]*|\\r\\n|\\n/g;
+
+// The remainder of a secret whose first few characters ended the line before (already written, in a stream).
+const MAX_LEFT_ON_THE_LINE_BEFORE = 3;
+
+/**
+ * A secret split across two lines (wrapped, or printed in two parts): found in the text with the line breaks taken
+ * out, and hidden on both lines, which stay two. A line that begins with all but the first few characters of a
+ * secret is hidden too: in a stream, those few may have been written with the line before.
+ */
+function redactAcrossLines(text: string, forms: string[], values: string[]): string {
+  if (forms.length === 0) return text;
+  // Where each line (piece between breaks) starts in the text, and in the text without its breaks.
+  const starts = [0];
+  const flatStarts = [0];
+  const breaks = new RegExp(LINE_BREAK); // exec, not matchAll: a trace has a break in every line
+  for (let match = breaks.exec(text); match; match = breaks.exec(text)) {
+    flatStarts.push(flatStarts[flatStarts.length - 1]! + (match.index - starts[starts.length - 1]!));
+    starts.push(match.index + match[0].length);
+  }
+  const pieceAt = (flatIndex: number) => {
+    let low = 0;
+    let high = flatStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (flatStarts[middle]! <= flatIndex) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+
+  const hidden: [number, number][] = [];
+  // Only a break with text on both sides can split a secret (most writes end with their only one).
+  const flat = starts.length > 2 || (starts.length === 2 && starts[1]! < text.length) ? text.replace(LINE_BREAK, '') : undefined;
+  for (const form of flat === undefined ? [] : forms) {
+    for (let found = flat!.indexOf(form); found >= 0; found = flat!.indexOf(form, found + 1)) {
+      const first = pieceAt(found);
+      const last = pieceAt(found + form.length - 1);
+      if (first === last) continue; // on one line: the plain pass hides it
+      for (let piece = first; piece <= last; piece++) {
+        const from = starts[piece]! + Math.max(0, found - flatStarts[piece]!);
+        const to = starts[piece]! + Math.min(found + form.length, flatStarts[piece + 1] ?? flat!.length) - flatStarts[piece]!;
+        if (to > from) hidden.push([from, to]);
+      }
+    }
+  }
+  // A stream writes what its program printed: the raw value.
+  for (const value of values) {
+    const shortest = Math.max(MIN_SECRET_LENGTH, value.length - MAX_LEFT_ON_THE_LINE_BEFORE);
+    for (const start of starts) {
+      for (let left = 1; left <= MAX_LEFT_ON_THE_LINE_BEFORE && value.length - left >= shortest; left++) {
+        if (text[start] === value[left] && text.startsWith(value.slice(left), start)) {
+          hidden.push([start, start + value.length - left]);
+          break;
+        }
+      }
+    }
+  }
+  if (hidden.length === 0) return text;
+  let result = '';
+  let from = 0;
+  for (const [start, end] of hidden.sort((a, b) => a[0] - b[0] || b[1] - a[1])) {
+    if (end <= from) continue;
+    result += text.slice(from, Math.max(from, start)) + (start >= from ? REDACTED : '');
+    from = end;
+  }
+  return result + text.slice(from);
 }
 
 /** A copy of `value` (JSON-like: strings, arrays, plain objects) with every string redacted. */
@@ -162,6 +240,17 @@ export function settledLength(text: string, env: NodeJS.ProcessEnv = process.env
       for (let start = text.indexOf(form[0]!, Math.max(0, text.length - form.length + 1)); start >= 0 && start < cut; start = text.indexOf(form[0]!, start + 1)) {
         if (form.startsWith(text.slice(start))) {
           cut = lineStart(start);
+          moved = true;
+          break;
+        }
+      }
+      if (moved || cut === 0) continue;
+      // The last line to write ends with the first part of a secret split across two lines: it waits for the second.
+      const end = text[cut - 2] === '\r' ? cut - 2 : cut - 1;
+      const line = lineStart(cut - 1);
+      for (let start = text.indexOf(form[0]!, Math.max(line, end - form.length + 1)); start >= 0 && end - start > MAX_LEFT_ON_THE_LINE_BEFORE; start = text.indexOf(form[0]!, start + 1)) {
+        if (end - start < form.length && form.startsWith(text.slice(start, end))) {
+          cut = line;
           moved = true;
           break;
         }

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ServiceConfig } from '../config/types.ts';
 import type { ExitInfo } from '../core/exit-info.ts';
+import { environmentForServices } from '../core/worker-environment.ts';
 import { procAvailable } from './process-table.ts';
 import { newRunIdentity, RUN_ID_VAR, RUN_OWNER_VAR, SERVICE_TAG_VAR, type RunIdentity } from './run-identity.ts';
 import { ServiceLog } from './service-log.ts';
@@ -68,7 +69,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
       detached: true, // own process group: the whole tree can be signalled, and Ctrl+C in the terminal does not reach it first
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: service.cwd,
-      env: { ...process.env, ...options.env, ...marks },
+      env: { ...environmentForServices(), ...options.env, ...marks },
     });
     // Spawning failed at run time (EAGAIN, no shell, no such cwd): Node says why on 'error', and there is no pid.
     if (subprocess.pid === undefined) throw ((await once(subprocess, 'error')) as [Error])[0];
@@ -87,7 +88,7 @@ export async function launchService(service: ServiceConfig, options: LaunchOptio
   const tree: ServiceTree = { pgid: pid, tag };
   // The daemon's own way to stop (stop.command), run with the service's folder, environment and marks.
   const stop: StopCommand | undefined = service.stop.command
-    ? { service: service.name, command: service.stop.command, cwd: service.cwd, env: { ...process.env, ...options.env, ...marks }, timeoutMs: service.stop.timeoutMs }
+    ? { service: service.name, command: service.stop.command, cwd: service.cwd, env: { ...environmentForServices(), ...options.env, ...marks }, timeoutMs: service.stop.timeoutMs }
     : undefined;
   const record = stop && procAvailable ? writeStopRecord({ ...stop, env: { ...options.env, ...marks }, runId: run.runId, owner: run.owner, tag: tag.value }) : undefined;
   const watchdog = startWatchdog(tree, service.stop.graceMs, { ...options.env, [RUN_ID_VAR]: run.runId, [RUN_OWNER_VAR]: run.owner }, service.cwd, stop && { ...stop, record });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeReportFolder, reportFileStream } from '../core/report-files.ts';
 import { redact, settledLength } from '../secrets/redact.ts';
 
 /**
@@ -19,9 +20,9 @@ export class ServiceLog {
     readonly service: string,
     private readonly keepLines = 200,
   ) {
-    fs.mkdirSync(logDir, { recursive: true });
     this.file = path.join(logDir, `${service}.log`);
-    this.stream = fs.createWriteStream(this.file, { flags: 'w' });
+    makeReportFolder(logDir);
+    this.stream = reportFileStream(this.file);
     // A log that cannot be written (disk full, permissions) loses lines, not the run: the tail stays in memory.
     this.stream.on('error', (error) => {
       this.closed = Promise.resolve();

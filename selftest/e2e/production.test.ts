@@ -64,7 +64,7 @@ describe('the production target', () => {
     assert.match(stories[0].name, /^preflight-test production \d+$/);
     assert.equal(stories[0].test_data, true, 'the X-Preflight-Test header reached the backend');
     assert.equal(stories[0].status, 'COMPLETED');
-    assert.ok(prod.requests().some((line) => /^request POST \/api\/story\/start x-preflight-test=1$/.test(line)), prod.requests().join('\n'));
+    assert.ok(prod.requests().some((line) => /^request POST \/api\/story\/start x-preflight-test=1 /.test(line)), prod.requests().join('\n'));
   });
 
   for (const [name, certificate, reason] of [

@@ -65,8 +65,41 @@ describe('the reports folder must be one preflight made', () => {
     fs.writeFileSync(path.join(foreign, 'thesis.tex'), 'mine');
     const run = await gate(foreign);
     assert.equal(run.exitCode, 3, run.all);
-    assert.match(run.all ?? '', /it is a folder preflight did not make \(it holds "thesis\.tex"\)/);
+    assert.match(run.all ?? '', /it is a folder preflight did not make \(it holds "thesis\.tex", /);
     untouched();
+  });
+
+  it('a folder whose entries only carry preflight\'s names (html/, test-results/, verdict.json) but no marker is refused, untouched (exit 3)', async () => {
+    const named = mkdtempSync(path.join(tmpdir(), 'preflight-named-'));
+    const untouched = plantUserFiles(named);
+    const run = await gate(named);
+    assert.equal(run.exitCode, 3, run.all);
+    assert.match(run.all ?? '', /it is a folder preflight did not make \(it holds .*"html".*and no \.preflight-reports marker\)/);
+    assert.match(run.all ?? '', /mark it as preflight's: touch /);
+    assert.doesNotMatch(run.all ?? '', /Running \d+ test/, 'no spec ran');
+    untouched();
+    assert.equal(fs.existsSync(path.join(named, '.preflight-reports')), false, 'not adopted');
+  });
+
+  it('links inside a marked reports folder (logs/, verdict.json, summary.md, junit.xml, html/) are replaced; what they point to is untouched', async () => {
+    const parent = mkdtempSync(path.join(tmpdir(), 'preflight-links-'));
+    const mine = path.join(parent, 'mine');
+    const untouched = plantUserFiles(mine);
+    fs.mkdirSync(path.join(mine, 'logs'));
+    fs.writeFileSync(path.join(mine, 'logs', 'backend.log'), 'my log');
+    const reports = path.join(parent, 'reports');
+    fs.mkdirSync(reports);
+    fs.writeFileSync(path.join(reports, '.preflight-reports'), '');
+    const links: Record<string, string> = { logs: 'logs', 'verdict.json': 'verdict.json', 'summary.md': 'verdict.json', 'junit.xml': 'verdict.json', html: 'html' };
+    for (const [entry, target] of Object.entries(links)) fs.symlinkSync(path.join(mine, target), path.join(reports, entry));
+
+    const run = await gate(reports);
+    assert.ok(run.exitCode === 0 || run.exitCode === 1, run.all);
+    untouched();
+    assert.equal(fs.readFileSync(path.join(mine, 'logs', 'backend.log'), 'utf8'), 'my log');
+    for (const entry of Object.keys(links)) assert.equal(fs.lstatSync(path.join(reports, entry)).isSymbolicLink(), false, `${entry} is the run's own now`);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(reports, 'verdict.json'), 'utf8')).exitCode, run.exitCode);
+    assert.ok(fs.existsSync(path.join(reports, 'logs', 'backend.log')));
   });
 
   // A read-only mount needs root (mount --bind): elsewhere the case is skipped, not faked.

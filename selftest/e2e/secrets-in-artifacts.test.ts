@@ -16,14 +16,27 @@ const SECRETS = {
   SELFTEST_SIGNING_KEY: ['-----BEGIN PRIVATE KEY-----', ...PEM_BODY, '-----END PRIVATE KEY-----'].join('\n'),
   SELFTEST_DB_PASSWORD: 'p@ss w0rd/+&=1',
   SELFTEST_FORM_SECRET: 'form-secret-Zk28',
+  // Printed in two parts on two lines (a wrapped log line): each part is a leak.
+  SELFTEST_SPLIT_TOKEN: 'split-tok-93kd-Q2mx-77ab',
 };
+const SPLIT_PARTS = ['split-tok-93kd', '-Q2mx-77ab'];
 /** Secrets that are in no variable: only their place gives them away (header, userinfo, drift source). */
 const CONTEXTUAL = ['hdr-bearer-55', 'cookie-val-66', 'setcookie-val-44', 'ghp_lonetoken77', 'drift-url-pw-81', 'drift-url-pw-91', 'drift-pw-a-82', 'drift-pw-b-83'];
 
-/** Every text a secret may hide in: the raw value, JSON-escaped, URL-encoded, base64 (alone and as Basic auth). */
+/** Every text a secret may hide in: the raw value, JSON-escaped, URL-encoded (once and twice), base64 (alone and as Basic auth), hex, in two parts. */
 function needles(): string[] {
-  const forms = (value: string) => [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+'), Buffer.from(value).toString('base64')];
+  const forms = (value: string) => [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(value),
+    encodeURIComponent(value).replace(/%20/g, '+'),
+    encodeURIComponent(encodeURIComponent(value)),
+    Buffer.from(value).toString('base64'),
+    Buffer.from(value).toString('hex'),
+    Buffer.from(value).toString('hex').toUpperCase(),
+  ];
   return [
+    ...SPLIT_PARTS,
     ...Object.entries(SECRETS).filter(([name]) => name !== 'SELFTEST_SIGNING_KEY').flatMap(([, value]) => forms(value)),
     ...PEM_BODY,
     Buffer.from(`someone:${SECRETS.SELFTEST_DB_PASSWORD}`).toString('base64'),

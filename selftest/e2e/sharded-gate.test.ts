@@ -52,4 +52,22 @@ describe('sharded gates', () => {
     assert.equal(merged.exitCode, 3, explain(merged));
     assert.deepEqual(findings(merged), findings(unsharded));
   });
+
+  it('a frontend that crashes on start: each shard exits 3, and so does their merge, with the shards\' diagnoses (not "interrupted")', async () => {
+    const env = { DEMO_FAULT: 'frontend:crash-on-start' };
+    const [unsharded, ...shards] = await Promise.all([runGate({ env }), ...[1, 2].map((i) => runGate({ env, args: [`--shard=${i}/2`] }))]);
+    assert.equal(unsharded!.exitCode, 3, explain(unsharded!));
+    for (const shard of shards) assert.equal(shard.exitCode, 3, explain(shard));
+    const merged = await mergeReports(await collectBlobReports(shards));
+    assert.equal(merged.exitCode, 3, explain(merged));
+    assert.match(merged.output, /preflight verdict: critical, exit code 3\s*$/);
+    assert.doesNotMatch(merged.output, /preflight verdict: interrupted/);
+    assert.equal(merged.verdict.verdict, 'critical');
+    const titles = merged.verdict.criticalFailures.map((f: any) => f.title);
+    for (const shard of ['shard 1/2', 'shard 2/2']) assert.ok(titles.includes(`frontend (${shard})`), `the frontend's failure of ${shard} is named: ${titles.join(', ')}`);
+    const frontend = merged.verdict.criticalFailures.find((f: any) => f.title === 'frontend (shard 1/2)');
+    assert.match(frontend.reason, /frontend exited with code 1 before it was ready/);
+    const untimed = (reason: string) => reason.replace(/\([\d.]+ s after start\)/, '(N s after start)');
+    assert.equal(untimed(unsharded!.verdict.criticalFailures.find((f: any) => f.title === 'frontend').reason), untimed(frontend.reason), 'the same diagnosis as the unsharded run');
+  });
 });

@@ -13,7 +13,7 @@ export interface ProductionStandIn {
   apiUrl: string;
   /** Production's database (PREFLIGHT_DATABASE_URL), to read what the gate stored there. */
   databaseUrl: string;
-  /** Every request the proxy received, one line each ("request GET /path x-preflight-test=1"). */
+  /** Every request the proxy received, one line each ("request GET /path x-preflight-test=1 method-override=-"). */
   requests(): string[];
   stop(): Promise<void>;
 }

@@ -75,6 +75,17 @@ describe('the gate configuration file', () => {
     assert.ok(problems.length >= 6, text);
   });
 
+  it('bounds every time setting at one hour, in the file and in the environment, naming the bound', () => {
+    const text = problemsOf(load(`${configs}/forever.config.ts`)).join('\n');
+    assert.match(text, /forever\.config\.ts: services\.database\.timeoutMs: expected at most 3600000 milliseconds \(one hour\), got 1000000000000000/);
+    assert.match(text, /forever\.config\.ts: services\.backend\.liveness\.intervalMs: expected at most 3600000 milliseconds \(one hour\)/);
+    assert.match(text, /forever\.config\.ts: services\.backend\.stop\.graceMs: expected at most 3600000 milliseconds \(one hour\)/);
+    const env = problemsOf(load(`${configs}/shop.config.ts`, { PREFLIGHT_BACKEND_TIMEOUT_MS: '1e15', PREFLIGHT_READY_TIMEOUT_MS: '1e15' })).join('\n');
+    assert.match(env, /PREFLIGHT_BACKEND_TIMEOUT_MS: expected at most 3600000 milliseconds \(one hour\), got "1e15"/);
+    assert.match(env, /PREFLIGHT_READY_TIMEOUT_MS: expected at most 3600000 milliseconds \(one hour\), got "1e15"/);
+    assert.ok(load(`${configs}/shop.config.ts`, { PREFLIGHT_READY_TIMEOUT_MS: '3600000' }).ok, 'the bound itself is allowed');
+  });
+
   it('refuses a dependency cycle, naming it', () => {
     const text = problemsOf(load(`${configs}/cycle.config.ts`)).join('\n');
     assert.match(text, /cycle\.config\.ts: services\.database\.dependsOn: dependencies form a cycle: database -> backend -> database/);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GateRun } from '../../harness/gate/gate-run.ts';
 import { watchBoot } from '../../harness/gate/pipeline.ts';
+import { statusForVerdict } from '../../harness/reporter/verdict-inputs.ts';
 import type { BootOutcome } from '../../harness/services/boot.ts';
 
 const recordStops = () => {
@@ -32,8 +33,8 @@ describe('watchBoot: global setup\'s watch over the boot', () => {
 
   it('an early stop by the harness is a failure for the verdict, a Ctrl+C an interruption', () => {
     const run = new GateRun();
-    assert.equal(run.statusForVerdict('interrupted'), 'interrupted');
+    assert.equal(statusForVerdict('interrupted', run), 'interrupted');
     run.stoppedEarly = 'a service did not become ready';
-    assert.equal(run.statusForVerdict('interrupted'), 'failed');
+    assert.equal(statusForVerdict('interrupted', run), 'failed');
   });
 });

@@ -69,6 +69,34 @@ describe('redact: every form a secret is printed in', () => {
     assert.equal(redact(`basic=${Buffer.from('someone:p@ss word/1').toString('base64')}`, secrets), `basic=${REDACTED}`, 'decoded, it holds a secret');
   });
 
+  it('hides hex (either case) and twice URL-encoded forms (a URL in a URL\'s query), with either case of escapes', () => {
+    const hex = Buffer.from(secrets.DB_PASSWORD).toString('hex');
+    for (const text of [hex, hex.toUpperCase(), encodeURIComponent(encodeURIComponent(secrets.DB_PASSWORD)), encodeURIComponent('p%40ss+word%2F1'), 'p%40ss%20word%2f1', 'p%2540ss%2520word%252f1']) {
+      assert.equal(redact(`x ${text} y`, secrets), `x ${REDACTED} y`, text);
+    }
+  });
+
+  it('hides a secret split across two lines (real or JSON-escaped breaks, the next line indented), on both lines', () => {
+    const token = { API_TOKEN: 'tok-7Qx9-Lm2p-Zz81' };
+    assert.equal(redact('token: tok-7Qx9-\nLm2p-Zz81 and more\nnext', token), `token: ${REDACTED}\n${REDACTED} and more\nnext`);
+    assert.equal(redact('token: tok-7Qx9-Lm\r\n    2p-Zz81', token), `token: ${REDACTED}\r\n    ${REDACTED}`);
+    assert.equal(redact('{"text":"token: tok-7Qx9\\n-Lm2p-Zz81"}', token), `{"text":"token: ${REDACTED}\\n${REDACTED}"}`);
+    assert.equal(redact('what ended the line before: t\nok-7Qx9-Lm2p-Zz81', token), `what ended the line before: ${REDACTED}\n${REDACTED}`);
+    assert.equal(redact('ok-7Qx9-Lm2p-Zz81 and more', token), `${REDACTED} and more`, 'the rest, when the line before (written already) ended with its first letters');
+    const ordinary = 'tok-\nens of the run\nLm2p';
+    assert.equal(redact(ordinary, token), ordinary, 'parts that do not make the secret stay');
+  });
+
+  it('holds back a line that ends with the first part of a secret, until the line with the rest arrived', () => {
+    const token = { API_TOKEN: 'tok-7Qx9-Lm2p-Zz81' };
+    const head = 'ok line\nthe token is tok-7Qx9\n';
+    assert.equal(head.slice(0, settledLength(head, token)), 'ok line\n');
+    const whole = `${head}-Lm2p-Zz81\n`;
+    assert.equal(settledLength(whole, token), whole.length);
+    assert.equal(redact(whole, token), `ok line\nthe token is ${REDACTED}\n${REDACTED}\n`);
+    assert.equal(settledLength('a line that ends in t\n', token), 'a line that ends in t\n'.length, 'a few letters do not hold a line back');
+  });
+
   it('hides username-only userinfo, and the values of Authorization, Cookie and Set-Cookie headers', () => {
     assert.equal(redact('GET https://ghp_tok3n@git.example/x', {}), `GET https://${REDACTED}@git.example/x`);
     assert.equal(redact('Cookie: session=abc123; theme=dark\nnext', {}), `Cookie: ${REDACTED}\nnext`);

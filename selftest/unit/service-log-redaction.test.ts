@@ -22,4 +22,22 @@ describe('a service log is redacted as a stream', () => {
       delete process.env.SELFTEST_SIGNING_KEY;
     }
   });
+
+  it('hides a secret written in two parts on two lines, in hex and twice URL-encoded, whatever the pieces', async () => {
+    const token = 'tok-7Qx9-Lm2p-Zz81';
+    process.env.SELFTEST_API_TOKEN = token;
+    try {
+      const log = new ServiceLog(mkdtempSync(path.join(tmpdir(), 'preflight-log-')), 'backend');
+      const hex = Buffer.from(token).toString('hex');
+      const twice = encodeURIComponent(encodeURIComponent(token));
+      const output = `starting\ntoken: ${token.slice(0, 9)}\n${token.slice(9)} (wrapped)\nhex ${hex}\ncallback ?next=${twice}\nt\n${token.slice(1)}\nlistening\n`;
+      for (let at = 0; at < output.length; at += 5) log.write(output.slice(at, at + 5));
+      await log.close();
+      const written = fs.readFileSync(log.file, 'utf8');
+      // The last case keeps its "t": a line is not held back for a letter or three (docs/safety.md), the rest is hidden.
+      assert.equal(written, 'starting\ntoken: [redacted]\n[redacted] (wrapped)\nhex [redacted]\ncallback ?next=[redacted]\nt\n[redacted]\nlistening\n');
+    } finally {
+      delete process.env.SELFTEST_API_TOKEN;
+    }
+  });
 });
