@@ -12,8 +12,10 @@ const IPV6_ONLY_BACKEND =
 
 describe('address families in a gate run', () => {
   it('a backend that answers on ::1 but not on the 127.0.0.1 the URL names: exit 3, saying which family answers', async () => {
+    // The deadline is the backend's own (the database keeps the default), long enough for it to boot and listen on ::1
+    // while other tests load the machine: before that, nothing answers on either family.
     const run = await runGate({
-      env: { PREFLIGHT_BACKEND_CMD: IPV6_ONLY_BACKEND, PREFLIGHT_READY_TIMEOUT_MS: '3000', NODE_OPTIONS: '--max-old-space-size=1024' },
+      env: { PREFLIGHT_BACKEND_CMD: IPV6_ONLY_BACKEND, PREFLIGHT_BACKEND_TIMEOUT_MS: '10000', NODE_OPTIONS: '--max-old-space-size=1024' },
     });
     assert.equal(run.exitCode, 3, explain(run));
     const port = new URL(run.backendUrl).port;

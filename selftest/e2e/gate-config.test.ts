@@ -178,7 +178,8 @@ describe('probing a real app can live with, and diagnoses that stay true', () =>
   });
 
   it('accepts TCP connections but never answers HTTP: diagnosed as exactly that', async () => {
-    const run = await runGate({ env: { PREFLIGHT_BACKEND_CMD: 'node --import tsx selftest/fixtures/silent-http/server.ts', PREFLIGHT_READY_TIMEOUT_MS: '5000' } });
+    // The backend's own deadline: the database it depends on keeps the default to start on a loaded machine.
+    const run = await runGate({ env: { PREFLIGHT_BACKEND_CMD: 'node --import tsx selftest/fixtures/silent-http/server.ts', PREFLIGHT_BACKEND_TIMEOUT_MS: '5000' } });
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /backend accepts TCP connections on 127\.0\.0\.1:\d+ but never answered the HTTP request GET http:\/\/127\.0\.0\.1:\d+\/ops\/health\/production/);
     assert.doesNotMatch(run.output, /nothing answers on|listens on another host or port/);

@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
+import { packedTarball } from '../support/packed-install.ts';
 import { freePort } from '../support/ports.ts';
 import { explain, GATE_MARK_VAR, gateRunResult, type GateRun } from '../support/run-gate.ts';
 
@@ -68,13 +69,11 @@ function installAppDependencies(): void {
 
 describe('npx preflight init on a real layout, then the gate it wrote', { timeout: 10 * 60_000 }, () => {
   before(async () => {
+    const tarball = await packedTarball();
     workDir = await mkdtemp(path.join(tmpdir(), 'preflight-init-real-'));
-    const packed = await execa('npm', ['pack', '--json', '--pack-destination', workDir], { cwd: repoRoot, reject: false, all: true });
-    assert.equal(packed.exitCode, 0, `npm pack failed:\n${packed.all}`);
-    const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string }];
     appDir = path.join(workDir, 'outreach-app');
     fs.cpSync(path.join(repoRoot, 'selftest/fixtures/init-layouts/outreach-app'), appDir, { recursive: true });
-    installPackage(path.join(workDir, filename));
+    installPackage(tarball);
     installAppDependencies();
   });
 

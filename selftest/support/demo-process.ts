@@ -1,5 +1,6 @@
 // Runs the real demo database/backend/frontend as child processes for the selftests, and always tears them down.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Resolves with undefined after `ms`, without keeping the test process alive for it (a deadline, not a wait). */
+export const deadline = (ms: number): Promise<undefined> => delay(ms, undefined, { ref: false });
 
 export interface ProcessExit {
   code: number | null;
@@ -24,6 +28,8 @@ export interface DemoProcess {
   stderr(): string;
   /** Both streams, for failure messages. */
   logs(): string;
+  /** Resolves at its next output, or at its exit. */
+  nextOutput(): Promise<void>;
 }
 
 export type DemoService = 'backend' | 'frontend' | 'database';
@@ -44,8 +50,9 @@ export function startDemoProcess(service: DemoService, env: Record<string, strin
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const output = new EventEmitter();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), output.emit('data')));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => ((stderr += chunk), output.emit('data')));
   let exit: ProcessExit | undefined;
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('close', (code, signal) => {
@@ -65,6 +72,7 @@ export function startDemoProcess(service: DemoService, env: Record<string, strin
     stdout: () => stdout,
     stderr: () => stderr,
     logs: () => `--- ${service} stdout ---\n${stdout}--- ${service} stderr ---\n${stderr}`,
+    nextOutput: () => Promise.race([once(output, 'data').then(() => undefined), exited.then(() => undefined)]),
   };
   running.add(demo);
   void exited.then(() => running.delete(demo));
@@ -75,7 +83,7 @@ export function startDemoProcess(service: DemoService, env: Record<string, strin
 export async function stopDemoProcess(demo: DemoProcess, graceMs = 3000): Promise<ProcessExit> {
   if (demo.exit() === undefined) {
     demo.child.kill('SIGTERM');
-    const stopped = await Promise.race([demo.exited, delay(graceMs).then(() => undefined)]);
+    const stopped = await Promise.race([demo.exited, deadline(graceMs)]);
     if (stopped === undefined) demo.child.kill('SIGKILL');
   }
   return demo.exited;
@@ -113,19 +121,20 @@ export async function waitUntilServing(demo: DemoProcess, url: string, timeoutMs
 
 /** Waits for the process to exit by itself within `timeoutMs`. */
 export async function waitForExit(demo: DemoProcess, timeoutMs = 10_000): Promise<ProcessExit> {
-  const result = await Promise.race([demo.exited, delay(timeoutMs).then(() => undefined)]);
+  const result = await Promise.race([demo.exited, deadline(timeoutMs)]);
   if (result === undefined) throw new Error(`${demo.service} still running after ${timeoutMs} ms\n${demo.logs()}`);
   return result;
 }
 
-/** Waits until `pattern` appears in the process's stdout or stderr. */
+/** Waits until `pattern` appears in the process's stdout or stderr: checked at each output, until its exit or the deadline. */
 export async function waitForOutput(demo: DemoProcess, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const passed = deadline(timeoutMs).then(() => true);
+  for (;;) {
+    // Listen before looking, so output between the two is not missed.
+    const next = demo.nextOutput().then(() => false);
     const match = pattern.exec(demo.stdout() + demo.stderr());
     if (match) return match[0];
-    if (demo.exit()) break;
-    await Promise.race([delay(25), demo.exited]);
+    if (demo.exit() || (await Promise.race([next, passed]))) break;
   }
   throw new Error(`${demo.service} never printed ${pattern}\n${demo.logs()}`);
 }

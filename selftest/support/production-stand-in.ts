@@ -1,8 +1,8 @@
 // The production stand-in: the demo app in production mode (NODE_ENV=production, a release id, an absolute data
 // dir) behind the TLS proxy fixture on loopback. Every process is a real one, and `stop()` ends them all.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
-import { repoRoot, startDatabase, startDemoProcess, stopDemoProcess, waitUntilServing, type DemoProcess } from './demo-process.ts';
+import { EventEmitter, once } from 'node:events';
+import { deadline, repoRoot, startDatabase, startDemoProcess, stopDemoProcess, waitUntilServing, type DemoProcess } from './demo-process.ts';
 import { freePort } from './ports.ts';
 import type { IssuedCertificate } from './test-ca.ts';
 
@@ -82,20 +82,22 @@ function startProxy(routes: { listen: number; upstream: string }[], certificate?
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const printed = new EventEmitter();
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => ((output += chunk), printed.emit('data')));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => ((output += chunk), printed.emit('data')));
   let ended = false;
   const exited = new Promise<void>((resolve) => child.once('close', () => ((ended = true), resolve())));
   return {
     child,
     exited,
     output: () => output,
-    /** Waits until the proxy says it listens on `count` ports, racing its exit and a deadline. */
+    /** Waits until the proxy says it listens on `count` ports: checked at each output, until its exit or the deadline. */
     async listening(count: number, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while ((output.match(/^listening on /gm) ?? []).length < count) {
-        if (ended || Date.now() > deadline) throw new Error(`the TLS proxy fixture did not start listening:\n${output}`);
-        await Promise.race([delay(25), exited]);
+      const passed = deadline(timeoutMs).then(() => true);
+      for (;;) {
+        const next = Promise.race([once(printed, 'data'), exited]).then(() => false);
+        if ((output.match(/^listening on /gm) ?? []).length >= count) return;
+        if (ended || (await Promise.race([next, passed]))) throw new Error(`the TLS proxy fixture did not start listening:\n${output}`);
       }
     },
   };

@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from './demo-process.ts';
+import { repoRoot, startDatabase, stopDemoProcess } from './demo-process.ts';
 import { freePort } from './ports.ts';
+import { contentDigest, sharedBuild } from './shared-build.ts';
 
 export interface GateRun {
   exitCode: number | undefined;
@@ -41,17 +42,20 @@ export interface GateOptions {
 let databaseTemplate: Promise<string> | undefined;
 
 /**
- * A demo database cluster initialised once per test process and copied (ownership kept) into each gate's data
- * folder: a gate run then measures a PostgreSQL start, not an initdb (selftest/e2e/demo-app.test.ts tests initdb).
+ * A demo database cluster initialised once for every test process (support/shared-build.ts) and copied (ownership
+ * kept) into each gate's data folder: a gate run then measures a PostgreSQL start, not an initdb
+ * (selftest/e2e/demo-app.test.ts tests initdb). Made again when the demo, the harness or PostgreSQL's package change.
  */
 function initialisedCluster(): Promise<string> {
-  databaseTemplate ??= (async () => {
-    const dir = await databaseDir();
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    const database = await startDatabase({ port: await freePort(), dir });
-    await stopDemoProcess(database.process);
-    return dir;
-  })();
+  databaseTemplate ??= sharedBuild({
+    kind: 'demo-database',
+    // PostgreSQL's version is in the lock file.
+    digest: contentDigest(['demo-app', 'harness', 'package-lock.json']),
+    async make(dir) {
+      const database = await startDatabase({ port: await freePort(), dir });
+      await stopDemoProcess(database.process);
+    },
+  });
   return databaseTemplate;
 }
 
