@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../core/packages.ts';
 import { DEFAULT_HEALTH_PATH, DEFAULT_READY_TIMEOUT_MS, MAX_MILLISECONDS } from './defaults.ts';
 
 const serviceUrl = z

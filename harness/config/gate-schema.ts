@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../core/packages.ts';
 import { MAX_MILLISECONDS } from './defaults.ts';
 
 // The gate configuration file (preflight.config.ts), written once with zod: the types of defineGate derive from it.

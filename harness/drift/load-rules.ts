@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { z } from 'zod';
+import { z } from '../core/packages.ts';
 import { loadUserModule } from '../core/load-typescript.ts';
 import { driftRulesSchema, type DriftRules } from './rules.ts';
 

@@ -1,5 +1,5 @@
 import type { Severity } from '../core/findings.ts';
-import { z } from 'zod';
+import { z } from '../core/packages.ts';
 
 // The rules file's shape, written once with zod: the types below derive from these schemas.
 

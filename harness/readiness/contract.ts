@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../core/packages.ts';
 import type { ReadinessState } from '../core/service-record.ts';
 
 /** One named check of the readiness body (IETF health-check draft: pass / warn / fail). */

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, Scalar, type Node } from 'yaml';
+import type { Node, Scalar } from 'yaml';
+import { yaml } from '../../core/packages.ts';
 import type { PathSegment } from '../rules.ts';
 import { ExtractionProblem, type ValueSlot } from './slot.ts';
 
@@ -23,28 +24,28 @@ export function extractStructuredPath(text: string, path: string | PathSegment[]
       throw new ExtractionProblem('unparseable', `not valid JSON: ${(error as Error).message}`);
     }
   }
-  const document = parseDocument(text, { keepSourceTokens: true });
+  const document = yaml().parseDocument(text, { keepSourceTokens: true });
   if (document.errors.length) throw new ExtractionProblem('unparseable', `not valid YAML: ${document.errors[0]!.message.split('\n')[0]}`);
 
   let nodes: unknown[] = [document.contents];
   for (const segment of pathSegments(path)) nodes = nodes.flatMap((node) => step(node, segment));
-  const scalars = nodes.filter((node): node is Scalar => isScalar(node));
+  const scalars = nodes.filter((node): node is Scalar => yaml().isScalar(node));
   if (scalars.length === 0) throw new ExtractionProblem('absent', `nothing at ${describePath(path)}`);
   return scalars.map(slotOf);
 }
 
 function step(node: unknown, segment: PathSegment): unknown[] {
   if (segment === '*') {
-    if (isSeq(node)) return node.items;
-    if (isMap(node)) return node.items.map((pair) => pair.value);
+    if (yaml().isSeq(node)) return node.items;
+    if (yaml().isMap(node)) return node.items.map((pair) => pair.value);
     return [];
   }
   if (typeof segment === 'object') {
-    if (!isSeq(node)) return [];
-    return node.items.filter((item) => isMap(item) && Object.entries(segment).every(([key, value]) => String(item.get(key)) === value));
+    if (!yaml().isSeq(node)) return [];
+    return node.items.filter((item) => yaml().isMap(item) && Object.entries(segment).every(([key, value]) => String(item.get(key)) === value));
   }
-  if (typeof segment === 'number' && isSeq(node)) return [node.items[segment]].filter(Boolean);
-  if (isMap(node)) return [node.get(String(segment), true)].filter(Boolean);
+  if (typeof segment === 'number' && yaml().isSeq(node)) return [node.items[segment]].filter(Boolean);
+  if (yaml().isMap(node)) return [node.get(String(segment), true)].filter(Boolean);
   return [];
 }
 
@@ -56,11 +57,11 @@ function slotOf(scalar: Scalar): ValueSlot {
 /** Writes a new value with the same quoting as the old one; block scalars are not rewritten. */
 function renderer(type: Scalar['type']): ((value: string) => string | undefined) | undefined {
   switch (type) {
-    case Scalar.QUOTE_DOUBLE:
+    case yaml().Scalar.QUOTE_DOUBLE:
       return (value) => JSON.stringify(value);
-    case Scalar.QUOTE_SINGLE:
+    case yaml().Scalar.QUOTE_SINGLE:
       return (value) => `'${value.replaceAll("'", "''")}'`;
-    case Scalar.PLAIN:
+    case yaml().Scalar.PLAIN:
       // A plain scalar stays plain when it reads back as the same text; the writer verifies that.
       return (value) => value;
     default:
