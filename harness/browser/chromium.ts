@@ -35,6 +35,21 @@ export function chooseChromium(configuredPath?: string): BrowserChoice {
   };
 }
 
+/**
+ * Switches of the gate's own browser, for any Chromium: the GPU thread runs in the browser process (with the GPU
+ * off, its process only composites in software), one process less per browser, about 100 MB of a run's memory
+ * (docs/benchmark.md). Feature lists (--enable-features, --disable-features) are left alone: Chromium keeps only
+ * the last of each, so one here would replace Playwright's own.
+ */
+export const GATE_CHROMIUM_SWITCHES = ['--in-process-gpu'];
+
+/** The gate's launch of the chosen browser: what it needs to run here, and the gate's own switches. */
+export function gateLaunchOptions(choice: BrowserChoice): LaunchOptions {
+  const options = chromiumLaunchOptions(choice);
+  if (choice.kind === 'missing') return options;
+  return { ...options, args: [...(options.args ?? []), ...GATE_CHROMIUM_SWITCHES] };
+}
+
 /** Launch options for the chosen browser: Playwright's own needs none; another one needs its path and the flags. */
 export function chromiumLaunchOptions(choice: BrowserChoice): LaunchOptions {
   if (choice.kind === 'playwright' || choice.kind === 'missing') return {};

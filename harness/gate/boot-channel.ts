@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceRecord } from '../core/service-record.ts';
 import type { BootOutcome } from '../services/boot.ts';
 import type { BlockedWrite } from '../production/blocked-writes.ts';
+import type { SharedBrowserAddress } from '../browser/shared-browser.ts';
 
 /**
  * Services boot in the runner process while workers start and launch the browser; a worker asks this
@@ -12,8 +13,17 @@ export async function openBootChannel(
   outcome: Promise<BootOutcome>,
   liveServices: () => ServiceRecord[] = () => [],
   blockedWrites: () => BlockedWrite[] = () => [],
+  sharedBrowser: Promise<SharedBrowserAddress | undefined> = Promise.resolve(undefined),
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
+    // The browser the workers share, once launched ({} when there is none: each worker launches its own).
+    if (req.url === '/browser') {
+      sharedBrowser.then(
+        (browser) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(browser ? { wsEndpoint: browser.wsEndpoint, key: browser.key } : {})),
+        () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+      );
+      return;
+    }
     // What the runner knows about the services now (e.g. one died during the run), asked before each spec.
     if (req.url === '/services') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(liveServices()));
@@ -64,6 +74,12 @@ export async function fetchBlockedWrites(channelUrl: string): Promise<BlockedWri
  */
 export function exportToWorker(outcome: BootOutcome, env: NodeJS.ProcessEnv = process.env): void {
   for (const service of outcome.services) Object.assign(env, service.exports);
+}
+
+/** Asks (in a worker) for the browser the runner launched for the workers; undefined when there is none. */
+export async function fetchSharedBrowser(channelUrl: string): Promise<SharedBrowserAddress | undefined> {
+  const answer = JSON.parse((await getLoopback(new URL('/browser', channelUrl).href, 30_000)).body) as Partial<SharedBrowserAddress>;
+  return answer.wsEndpoint && answer.key ? { wsEndpoint: answer.wsEndpoint, key: answer.key } : undefined;
 }
 
 /** Asks (in a worker) for what the runner knows about the services now. */

@@ -4,6 +4,7 @@ import { newRunIdentity, type RunIdentity } from '../services/run-identity.ts';
 import type { BootOutcome } from '../services/boot.ts';
 import { BootProgress } from './boot-progress.ts';
 import type { BlockedWrite } from '../production/blocked-writes.ts';
+import type { BrowserLaunch } from '../browser/shared-browser.ts';
 
 /** The gate once it started: the boot of every service, and how to stop it. */
 export interface GateStart {
@@ -39,6 +40,11 @@ export class GateRun {
   stopPending = false;
   /** The exit code the gate reporter decided; unset until it has (the exit guard reads it). */
   verdictExitCode?: number;
+  /**
+   * The launch the local project's workers will ask for, when gatePlaywrightConfig() knows it: the runner launches
+   * that browser once, while the services boot, and the workers connect to it (harness/browser/shared-browser.ts).
+   */
+  browserLaunch?: BrowserLaunch;
   /** The gate start, begun once: by playwright.config.ts while Playwright loads the specs, or by global setup. */
   start?: Promise<GateStart>;
 

@@ -1,5 +1,6 @@
 import type { FullConfig } from '@playwright/test';
 import { chooseChromium } from '../browser/chromium.ts';
+import { launchSharedBrowser, type SharedBrowser } from '../browser/shared-browser.ts';
 import { describeConfigProblems, loadConfig } from '../config/load-config.ts';
 import { PreflightError } from '../core/preflight-error.ts';
 import { checkDriftBeforeBoot } from '../drift/gate-drift.ts';
@@ -12,7 +13,6 @@ import type { GateRun, GateStart } from './gate-run.ts';
 import { publishBootChannel, publishServiceUrls, stopPlaywrightRun } from './runner-process.ts';
 import { assignFreePorts } from '../services/free-ports.ts';
 import { projectsFromArgv } from './playwright-private.ts';
-import { startProductionGuard } from '../production/production-guard.ts';
 
 /**
  * The gate from configuration to exit code, in the order it happens. Playwright drives the order (config file,
@@ -74,7 +74,9 @@ async function begin(run: GateRun): Promise<GateStart> {
     onProbe: (name, outcome) => run.progress.probe(name, outcome),
   });
   void boot.outcome.then((settled) => run.progress.settled(settled), () => run.progress.stop());
-  const channel = await openBootChannel(boot.outcome, () => run.serviceList(), () => run.productionWrites);
+  // The workers' browser, launched once while the services boot; a launch that fails leaves each worker to launch its own.
+  const sharedBrowser: Promise<SharedBrowser | undefined> = run.browserLaunch ? launchSharedBrowser(run.browserLaunch).catch(() => undefined) : Promise.resolve(undefined);
+  const channel = await openBootChannel(boot.outcome, () => run.serviceList(), () => run.productionWrites, sharedBrowser);
   publishBootChannel(channel.url);
 
   return {
@@ -82,7 +84,7 @@ async function begin(run: GateRun): Promise<GateStart> {
     teardown: async () => {
       run.progress.stop();
       await channel.close();
-      await boot.teardown();
+      await Promise.all([boot.teardown(), sharedBrowser.then((browser) => browser?.close()).catch(() => undefined)]);
     },
   };
 }
@@ -128,6 +130,9 @@ async function guardProduction(run: GateRun, workers: number): Promise<(() => Pr
   const loaded = loadConfig();
   if (!loaded.ok) return undefined;
   try {
+    if (!loaded.config.production) return undefined;
+    // Loaded only for a run with production: the proxy's modules are not on the way to the first spawn.
+    const { startProductionGuard } = await import('../production/production-guard.ts');
     return await startProductionGuard(loaded.config, { workers, projects: projectsFromArgv(process.argv), onBlocked: (write) => run.productionWrites.push(write) });
   } catch (error) {
     const diagnosis = error instanceof PreflightError ? error.message : `preflight: the production project's read-only proxy did not start: ${(error as Error).message}; production was not walked.`;
