@@ -1,6 +1,8 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices, type PlaywrightTestConfig } from '@playwright/test';
-import { chooseChromium, chromiumLaunchOptions } from '../browser/chromium.ts';
+import { chooseChromium, gateLaunchOptions } from '../browser/chromium.ts';
+import { DEFAULT_FAKE_MICROPHONE_WAV, withFakeMicrophone } from '../browser/microphone.ts';
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { defaultConfig, loadConfig } from '../config/load-config.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
@@ -19,7 +21,19 @@ export interface GatePlaywrightOptions {
   testDir?: string;
   /** Added to every project's `use` (after the gate's own settings). */
   use?: PlaywrightTestConfig['use'];
+  /**
+   * How many spec files run at once, each in its own worker (default: the machine's cores, at least 2, at most 4;
+   * `--workers` on the command line wins). Specs in one file run in order in one worker; `1` runs every spec one
+   * after another (docs/gate-your-own-app.md#specs-that-run-at-once).
+   */
+  workers?: number;
 }
+
+/**
+ * Spec files run at once: a gate's specs mostly wait (on the app, the browser, a recording), so even 2 cores run 2
+ * of them; past 4, the workers' browsers cost more memory than the waits they overlap.
+ */
+export const defaultWorkers = (cores = os.availableParallelism()) => Math.min(4, Math.max(2, cores));
 
 /**
  * The whole Playwright configuration of a gate, for a user's playwright.config.ts:
@@ -31,6 +45,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
   const preflight = loaded.ok ? loaded.config : defaultConfig();
   const paths = reportPaths();
   const browser = chooseChromium(preflight.chromiumPath);
+  const localLaunchOptions = gateLaunchOptions(browser);
 
   // Playwright empties html/ and test-results/ as the run begins: the reports folder must be preflight's (docs/safety.md).
   if (isTestRunnerProcess(process.argv, process.env) || process.argv.includes('merge-reports')) claimReportsFolderOrExit(paths);
@@ -41,6 +56,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
   // never start the gate; the modules they would load for nothing delay their first spec (docs/benchmark.md).
   if (isTestRunnerProcess(process.argv, process.env)) {
     const run = runOfThisProcess();
+    // The local project's browser, as its workers will launch it: the runner launches it once, and they connect.
+    if (browser.kind !== 'missing') run.browserLaunch = { browserName: 'chromium', headless: true, launchOptions: withFakeMicrophone(localLaunchOptions, DEFAULT_FAKE_MICROPHONE_WAV) };
     import('../gate/pipeline.ts').then(({ startGate }) => startGate(run)).catch(() => {});
   }
   // In a worker of a run whose production is read-only: its Node clients and child processes use the proxy too.
@@ -54,6 +71,8 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
     outputDir: paths.testResults,
     globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
     forbidOnly: true,
+    // Spec files in parallel, one worker each; the specs of one file in order, in one worker (Playwright's default).
+    workers: options.workers ?? defaultWorkers(),
     retries: 0,
     timeout: 30_000,
     // A gate never hangs a pipeline: a run past this is stopped and its verdict is critical (--global-timeout overrides).
@@ -81,9 +100,9 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
         name: 'local',
         testIgnore: PRODUCTION_ONLY_SPECS,
         // A local service's own certificate, opted in with its tls setting: accepted here, never in the production project.
-        use: { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions(browser), ...(preflight.services.some((service) => service.tls) ? { ignoreHTTPSErrors: true } : {}) },
+        use: { ...devices['Desktop Chrome'], launchOptions: localLaunchOptions, ...(preflight.services.some((service) => service.tls) ? { ignoreHTTPSErrors: true } : {}) },
       },
-      ...(preflight.production ? [productionProject(preflight.production, chromiumLaunchOptions(browser), !preflight.allowProductionWrites)] : []),
+      ...(preflight.production ? [productionProject(preflight.production, gateLaunchOptions(browser), !preflight.allowProductionWrites)] : []),
       // An invalid production URL: --project=production still reaches global setup, which names the problem.
       ...(!loaded.ok && loaded.productionRequested ? [productionProjectPlaceholder()] : []),
     ],
