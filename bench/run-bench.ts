@@ -14,7 +14,7 @@ import { databaseDir, repoRoot, startDatabase, stopDemoProcess } from '../selfte
 import { loadGateFile } from '../harness/config/gate-file.ts';
 import { freePort } from '../selftest/support/ports.ts';
 import { sampleTree, stillAlive } from './process-tree.ts';
-import { formatChainTable, formatDistance, formatTable, range, summarize, type RunLike } from './summary.ts';
+import { formatChainTable, formatDistance, formatGoals, formatTable, judgeGoals, range, summarize, type RunLike } from './summary.ts';
 
 /**
  * A backend and a frontend that take 1.5 s and 1.0 s to start listening (issue 7's scenario), after the database.
@@ -38,6 +38,8 @@ type Scenario = 'two-services' | 'chain';
 
 interface RunFigures extends RunLike {
   exitCode: number | undefined;
+  /** First spec body's start to the last spec's end: the specs' own time (one after another in webServer's run). */
+  specsMs?: number;
   /** preflight only: how far its first spec was from the chain's limit, and the wall time had it begun there. */
   chain?: ChainFigures;
 }
@@ -106,6 +108,7 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
     exitCode: result.exitCode,
     wallMs: ended - started,
     firstTestMs: Number.isFinite(timing.firstTestStartedAt) ? timing.firstTestStartedAt! - started : undefined,
+    specsMs: Number.isFinite(timing.firstTestStartedAt) && Number.isFinite(timing.lastTestEndedAt) ? timing.lastTestEndedAt! - timing.firstTestStartedAt! : undefined,
     readinessDelayMs: { backend: delay('backend'), frontend: delay('frontend') },
     teardownMs: Number.isFinite(timing.lastTestEndedAt) ? ended - timing.lastTestEndedAt! : undefined,
     peakMemoryMb: Math.round(peakRss / 1024 / 1024),
@@ -152,10 +155,20 @@ function chainFigures(verdict: any, env: Record<string, string>, started: number
   return { runnerStartMs, longestChainMs, limitMs, firstSpecMs, distanceMs: firstSpecMs - limitMs, floorWallMs: limitMs + (ended - started - firstSpecMs) };
 }
 
-/** The figures of preflight's runs against the chain's limit, and the ratio a gate at the limit would reach. */
-function distanceFigures(runs: RunFigures[], baseline: ReturnType<typeof summarize>) {
+/**
+ * The figures of preflight's runs against the chain's limit, the ratio a gate at the limit would reach, and the serial
+ * limit: the chain's limit, then the specs one after another (as long as webServer's run of them took, its median),
+ * then preflight's teardown. No gate that runs the same specs one after another can end sooner.
+ */
+function distanceFigures(runs: RunFigures[], baseline: ReturnType<typeof summarize>, baselineRuns: RunFigures[]) {
   const floorWallMs = range(runs.map((run) => run.chain?.floorWallMs));
+  const serialSpecsMs = range(baselineRuns.map((run) => run.specsMs)).median;
+  const serialLimit = (run: RunFigures) => (run.chain && run.teardownMs !== undefined ? run.chain.limitMs + serialSpecsMs + run.teardownMs : undefined);
   return {
+    serialSpecsMs,
+    serialLimitMs: range(runs.map(serialLimit)),
+    belowSerialLimitMs: range(runs.map((run) => (serialLimit(run) === undefined ? undefined : serialLimit(run)! - run.wallMs))),
+    limitRatio: range(runs.map((run) => (run.chain ? (run.chain.firstSpecMs / run.chain.limitMs) * 1000 : undefined))),
     limitMs: range(runs.map((run) => run.chain?.limitMs)),
     firstSpecMs: range(runs.map((run) => run.chain?.firstSpecMs)),
     distanceMs: range(runs.map((run) => run.chain?.distanceMs)),
@@ -187,6 +200,19 @@ function listeningTimes(contender: Contender, output: string, reportsDir: string
 
 function readIfExists(file: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/** A bare `npx playwright test --list` (bench/bare/): Playwright's own start, the yardstick of preflight's runner start. */
+async function bareListMs(): Promise<number> {
+  const started = Date.now();
+  const result = await execa('npx', ['playwright', 'test', '--list', '--config', 'bench/bare/playwright.config.ts'], { cwd: repoRoot, reject: false, stdin: 'ignore', env: gateEnvironmentless() });
+  if (result.exitCode !== 0) throw new Error(`bench: the bare listing failed (exit ${result.exitCode}):\n${result.stderr}`);
+  return Date.now() - started;
+}
+
+/** The environment without preflight's variables: the bare runner is Playwright alone. */
+function gateEnvironmentless(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PREFLIGHT_')));
 }
 
 async function settleLeftovers(pids: Set<number>): Promise<number[]> {
@@ -232,6 +258,7 @@ async function main(): Promise<number> {
   const warmUp = await startDatabase({ port: await freePort(), dir: benchDbDir });
   await stopDemoProcess(warmUp.process);
   const figures: Record<Contender, RunFigures[]> = { preflight: [], baseline: [] };
+  const bareList: number[] = [];
   for (let round = 0; round < runs; round++) {
     // Alternate which goes first, so neither always runs on a warmer machine.
     const order: Contender[] = round % 2 === 0 ? ['preflight', 'baseline'] : ['baseline', 'preflight'];
@@ -240,11 +267,13 @@ async function main(): Promise<number> {
       figures[contender].push(run);
       console.log(`  round ${round + 1} ${contender.padEnd(9)} exit ${run.exitCode}, wall ${run.wallMs} ms`);
     }
+    bareList.push(await bareListMs());
+    console.log(`  round ${round + 1} bare \`npx playwright test --list\` ${bareList.at(-1)} ms`);
   }
   const preflight = summarize(figures.preflight);
   const baseline = summarize(figures.baseline);
   const ratio = Math.round((preflight.wallMs.median / baseline.wallMs.median) * 100) / 100;
-  const distance = distanceFigures(figures.preflight, baseline);
+  const distance = distanceFigures(figures.preflight, baseline, figures.baseline);
 
   console.log(`\nbench: ${runs} runs each on a dependency chain (${CHAIN.config}: database, then backend; frontend in parallel) against webServer's array form`);
   const chainRuns: Record<Contender, RunFigures[]> = { preflight: [], baseline: [] };
@@ -259,16 +288,18 @@ async function main(): Promise<number> {
   const chainPreflight = summarize(chainRuns.preflight);
   const chainBaseline = summarize(chainRuns.baseline);
   const chainRatio = Math.round((chainPreflight.wallMs.median / chainBaseline.wallMs.median) * 100) / 100;
-  const chainDistance = distanceFigures(chainRuns.preflight, chainBaseline);
+  const chainDistance = distanceFigures(chainRuns.preflight, chainBaseline, chainRuns.baseline);
   const chain = { scenario: CHAIN, preflight: chainPreflight, baseline: chainBaseline, ratio: chainRatio, distance: chainDistance, raw: chainRuns };
-  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, distance, raw: figures, chain };
+  const goals = judgeGoals({ ratio, chainDistance, runnerStartMs: distance.runnerStartMs.median, bareListMs: range(bareList).median, preflight, baseline });
+  const report = { measuredAt: new Date().toISOString(), machine: machine(), scenario: SCENARIO, runs, preflight, baseline, ratio, distance, bareListMs: range(bareList), goals, raw: figures, chain };
   const out = reportPaths(repoRoot);
   fs.mkdirSync(out.dir, { recursive: true });
   const file = path.join(out.dir, 'bench.json');
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   fs.rmSync(benchDbDir, { recursive: true, force: true });
   console.log(`\n${formatTable(preflight, baseline, ratio, report.machine)}\n${formatDistance(distance)}`);
-  console.log(`\ndependency chain:\n${formatChainTable(chainPreflight, chainBaseline, chainRatio, chainDistance)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
+  console.log(`\ndependency chain:\n${formatChainTable(chainPreflight, chainBaseline, chainRatio, chainDistance)}`);
+  console.log(`\n${formatGoals(goals)}\n\nwritten: ${path.relative(process.cwd(), file)}`);
   const failed = [...figures.preflight, ...figures.baseline, ...chainRuns.preflight, ...chainRuns.baseline].filter((run) => run.exitCode !== 0).length;
   if (failed) console.error(`bench: ${failed} run(s) did not exit 0: the figures compare runs that did not all pass.`);
   return failed ? 1 : 0;

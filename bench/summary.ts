@@ -63,8 +63,11 @@ export function formatTable(preflight: Summary, baseline: Summary, ratio: number
   return lines.join('\n');
 }
 
-/** preflight's runs against the chain's limit (bench/run-bench.ts distanceFigures). */
-export type Distance = Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs' | 'floorWallMs', Range> & { floorRatio: number };
+/** preflight's runs against the chain's limit and the serial limit (bench/run-bench.ts distanceFigures); limitRatio in thousandths. */
+export type Distance = Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs' | 'floorWallMs' | 'serialLimitMs' | 'belowSerialLimitMs' | 'limitRatio', Range> & {
+  floorRatio: number;
+  serialSpecsMs: number;
+};
 
 /** preflight's first spec against the chain's limit, and the ratio a gate whose first spec began at the limit would reach. */
 export function formatDistance(distance: Distance): string {
@@ -72,7 +75,36 @@ export function formatDistance(distance: Distance): string {
     `chain's limit for the first spec (runner start ${cell(distance.runnerStartMs, 'ms')} + longest chain of times to ready ${cell(distance.longestChainMs, 'ms')}): ${cell(distance.limitMs, 'ms')}; the specs then add the same to any gate`,
     `preflight's first spec began at ${cell(distance.firstSpecMs, 'ms')}: ${cell(distance.distanceMs, 'ms')} after the limit`,
     `a gate whose first spec began at the limit, with the same specs and teardown: ${cell(distance.floorWallMs, 'ms')}, ratio ${distance.floorRatio}`,
+    `the serial limit (the chain's limit, the specs one after another as webServer ran them, ${distance.serialSpecsMs} ms, and the teardown): ${cell(distance.serialLimitMs, 'ms')}; preflight ended ${cell(distance.belowSerialLimitMs, 'ms')} below it`,
   ].join('\n');
+}
+
+export interface Goal {
+  what: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The goals of docs/benchmark.md, judged on one bench run's medians. */
+export function judgeGoals(figures: { ratio: number; chainDistance: Distance; runnerStartMs: number; bareListMs: number; preflight: Summary; baseline: Summary }): Goal[] {
+  const chainRatio = figures.chainDistance.limitRatio.median / 1000;
+  const startRatio = figures.runnerStartMs / figures.bareListMs;
+  const memory = figures.preflight.peakMemoryMb.median;
+  const baselineMemory = figures.baseline.peakMemoryMb.median;
+  return [
+    { what: 'demo: wall time at most 0.6 of webServer\'s', measured: `${figures.ratio}`, met: figures.ratio <= 0.6 },
+    { what: 'chain: first spec within 1.05x of its limit', measured: `${chainRatio.toFixed(2)}x`, met: chainRatio <= 1.05 },
+    {
+      what: 'runner start (command to first spawn) within 1.3x of a bare `npx playwright test --list`',
+      measured: `${figures.runnerStartMs} ms against ${figures.bareListMs} ms, ${startRatio.toFixed(2)}x`,
+      met: startRatio <= 1.3,
+    },
+    { what: 'demo: peak memory no more than webServer\'s', measured: `${memory} MB against ${baselineMemory} MB`, met: memory <= baselineMemory },
+  ];
+}
+
+export function formatGoals(goals: Goal[]): string {
+  return ['goals:', ...goals.map((goal) => `  ${goal.met ? 'met    ' : 'not met'}  ${goal.what}: ${goal.measured}`)].join('\n');
 }
 
 /** The dependency chain scenario: wall times against webServer's array form, and preflight's distance to the chain's limit. */

@@ -1,7 +1,7 @@
 // For the baseline runs only: records when the first spec's body began (after its fixtures) and the last one ended, the figures
 // the gate reporter writes to verdict.json's `timing` for preflight's own runs.
 import fs from 'node:fs';
-import { specBodyStartedAt } from '../harness/gate/playwright-private.ts';
+import { specBodyStartedAt, specEndedAt } from '../harness/gate/playwright-private.ts';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
 export default class TimingReporter implements Reporter {
@@ -11,7 +11,7 @@ export default class TimingReporter implements Reporter {
   onTestEnd(_test: TestCase, result: TestResult): void {
     const bodyStarted = specBodyStartedAt(result).getTime();
     this.firstTestStartedAt = Math.min(this.firstTestStartedAt ?? Infinity, bodyStarted);
-    this.lastTestEndedAt = Math.max(this.lastTestEndedAt ?? 0, result.startTime.getTime() + result.duration);
+    this.lastTestEndedAt = Math.max(this.lastTestEndedAt ?? 0, specEndedAt(result).getTime());
   }
 
   onEnd(): void {

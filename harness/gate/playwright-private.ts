@@ -24,6 +24,19 @@ export function specBodyStartedAt(result: TestResult): Date {
   return hooks ? new Date(hooks.startTime.getTime() + hooks.duration) : result.startTime;
 }
 
+/** The title of the step Playwright wraps a spec's fixture teardown and afterEach hooks in. */
+export const AFTER_HOOKS_STEP = 'After Hooks';
+
+/**
+ * When the spec ended: after its fixtures were torn down. `startTime + duration` is not that: the duration leaves out
+ * the worker fixtures the spec waited for (the boot, the browser's launch), so it ends too early for a worker's first spec.
+ */
+export function specEndedAt(result: TestResult): Date {
+  const hooks = [...result.steps].reverse().find((step) => step.category === 'hook' && step.title === AFTER_HOOKS_STEP);
+  const byDuration = result.startTime.getTime() + result.duration;
+  return new Date(hooks ? Math.max(byDuration, hooks.startTime.getTime() + hooks.duration) : byDuration);
+}
+
 /** Playwright's own error when no spec matched: the verdict's "no specs ran", not a run error. */
 export const isNoTestsFound = (message: string) => /^(Error: )?No tests found/.test(message);
 

@@ -11,6 +11,7 @@ import {
   projectsFromArgv,
   reporterMode,
   specBodyStartedAt,
+  specEndedAt,
   type ReporterMode,
 } from '../gate/playwright-private.ts';
 import { runOfThisProcess, specsHaveBegun } from '../gate/runner-process.ts';
@@ -112,7 +113,7 @@ export default class GateReporter implements Reporter {
   onTestEnd(_test: TestCase, result: TestResult): void {
     const bodyStarted = specBodyStartedAt(result);
     if (!this.firstTestStartedAt || bodyStarted < this.firstTestStartedAt) this.firstTestStartedAt = bodyStarted;
-    const ended = new Date(result.startTime.getTime() + result.duration);
+    const ended = specEndedAt(result);
     if (!this.lastTestEndedAt || ended > this.lastTestEndedAt) this.lastTestEndedAt = ended;
   }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import {
+  AFTER_HOOKS_STEP,
   BEFORE_HOOKS_STEP,
   commandLineMayFilter,
   isTestRunnerProcess,
@@ -39,6 +40,10 @@ describe('Playwright\'s private surface, as installed', () => {
     assert.ok(
       seen.steps.some((step) => step.title === BEFORE_HOOKS_STEP && step.category === 'hook'),
       upgrade(`the title of the fixtures' step (steps: ${JSON.stringify(seen.steps)})`),
+    );
+    assert.ok(
+      seen.steps.some((step) => step.title === AFTER_HOOKS_STEP && step.category === 'hook'),
+      upgrade(`the title of the fixtures' teardown step (steps: ${JSON.stringify(seen.steps)})`),
     );
     assert.match(seen.stdout.join(''), /probe: worker index \d+, fixture yes/, upgrade(`the worker variable ${WORKER_INDEX_VAR}`));
     assert.deepEqual(seen.runnerOutput, ['probe: runner output through the reporters\n'], upgrade(`the config key of ${reporterOutputPlugin.name} or what a plugin's setup gets`));
