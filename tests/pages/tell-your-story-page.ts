@@ -96,7 +96,8 @@ export class TellYourStoryPage {
         const [minutes, secondsShown] = ((await this.timer.textContent()) ?? '').split(':').map(Number);
         return (minutes ?? 0) * 60 + (secondsShown ?? 0);
       };
-      await expect.poll(elapsed, { message: `the timer runs up to ${shown}`, timeout: seconds * 1000 + 5000 }).toBeGreaterThanOrEqual(seconds);
+      // Asked every 50 ms (expect.poll's default backs off to a second), so the stop follows the timer's value at once.
+      await expect.poll(elapsed, { message: `the timer runs up to ${shown}`, timeout: seconds * 1000 + 5000, intervals: [50] }).toBeGreaterThanOrEqual(seconds);
       await this.stopButton.click();
       await expect(this.recordingState).toHaveText('Recording complete');
     }, { box: true });
