@@ -8,6 +8,7 @@ import { addSecretValues } from '../secrets/redact.ts';
 import { DEFAULT_DRIFT_RULES, DEFAULT_STOP, DEMO_SERVICES, GATE_CONFIG_FILE } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { httpServiceUrl, milliseconds, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './env-schema.ts';
+import { parseProduction, type ProductionServices } from './production-urls.ts';
 import { resolveServices } from './services.ts';
 import { isServed, serviceVariable, type ConfigResult, type PreflightConfig, type ServiceConfig, type ServiceOverride } from './types.ts';
 
@@ -52,6 +53,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
   const overrides = serviceOverrides(loaded?.gate.services ?? {}, blankAsUnset, problems);
   const parsed = preflightEnvSchema.safeParse(blankAsUnset);
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, blankAsUnset));
+  // Read even when another variable is invalid, so its problems are reported with the rest.
+  const production = loaded && parseProduction(blankAsUnset, productionServices(loaded, overrides, fromFile), problems);
   const productionRequested = blankAsUnset.PREFLIGHT_PRODUCTION_URL !== undefined;
   if (!parsed.success || !loaded) return { ok: false, problems, productionRequested };
 
@@ -75,7 +78,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
   for (const service of services) addSecretValues(service.env);
   const nodeEnv = { extraCaCertsFile: env.NODE_EXTRA_CA_CERTS || undefined, nodeOptions: env.NODE_OPTIONS || undefined };
   const baseDir = fromFile ? path.dirname(loaded.file) : root;
-  return { ok: true, config: { ...toConfig(parsed.data, services, loaded.gate, baseDir), drift, gateFile: fromFile ? loaded.file : undefined, root, ...nodeEnv } };
+  return { ok: true, config: { ...toConfig(parsed.data, services, loaded.gate, baseDir), production, drift, gateFile: fromFile ? loaded.file : undefined, root, ...nodeEnv } };
 }
 
 /** PREFLIGHT_<NAME>_CMD, PREFLIGHT_<NAME>_URL and PREFLIGHT_<NAME>_TIMEOUT_MS for each declared service, validated. */
@@ -153,10 +156,6 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: GateFile, 
     baseURL: gate.baseURL !== undefined ? new URL(gate.baseURL) : browser?.url,
     healthPath: env.PREFLIGHT_HEALTH_PATH,
     readyTimeoutMs: longestChain(services, (service) => service.timeoutMs),
-    production:
-      env.PREFLIGHT_PRODUCTION_URL && env.PREFLIGHT_PRODUCTION_API_URL
-        ? { url: env.PREFLIGHT_PRODUCTION_URL, apiUrl: env.PREFLIGHT_PRODUCTION_API_URL, allowInsecure: env.PREFLIGHT_ALLOW_INSECURE_PRODUCTION }
-        : undefined,
     allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
     ipv4First: env.PREFLIGHT_IPV4_FIRST,
     strict: env.PREFLIGHT_STRICT,
@@ -164,6 +163,15 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: GateFile, 
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
     specsDir: path.resolve(baseDir, gate.specs ?? 'tests'),
   };
+}
+
+/** The declared services' names, for the production URLs; the browser's: marked browser: true, or the one whose URL the gate file's baseURL is. */
+function productionServices(loaded: Extract<GateFileResult, { kind: 'loaded' }>, overrides: Map<string, ServiceOverride>, fromFile: boolean): ProductionServices {
+  const declared = Object.entries(loaded.gate.services);
+  const sameUrl = (a: string | undefined, b: string) => URL.canParse(a ?? '') && new URL(a!).href === new URL(b).href;
+  const baseURL = loaded.gate.baseURL;
+  const browser = declared.find(([, service]) => service.browser === true)?.[0] ?? (baseURL === undefined ? undefined : declared.find(([name, service]) => sameUrl(overrides.get(name)?.url ?? service.url, baseURL))?.[0]);
+  return { names: declared.map(([name]) => name), browser, declaredAt: (name) => (fromFile ? `${display(loaded.file)} services.${name}` : `services.${name}`) };
 }
 
 /**
