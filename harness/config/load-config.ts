@@ -133,9 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
 /** Every configuration problem as the lines a person reads, with the fix. */
 export function describeConfigProblems(problems: string[], what = 'the configuration is invalid'): string {
   const inFile = problems.some((problem) => !problem.startsWith('PREFLIGHT_'));
+  // preflight's own docs, where it is (this repository, or node_modules/preflight/docs once installed): a project's own .env.example may not exist.
+  const variables = `every variable and its values: ${display(path.join(PACKAGE_ROOT, 'docs', 'configuration.md'))}`;
   const fix = inFile
-    ? '  fix: correct these fields in the gate configuration file (reference: docs/gate-config.md) and these variables in the environment or in .env (see .env.example).'
-    : '  fix: correct these variables in the environment or in .env (see .env.example).';
+    ? `  fix: correct these fields in the gate configuration file (reference: ${display(path.join(PACKAGE_ROOT, 'docs', 'gate-config.md'))}) and these variables in the environment or in .env (${variables}).`
+    : `  fix: correct these variables in the environment or in .env (${variables}).`;
   return [`preflight: ${what}`, ...problems.map((problem) => `  - ${problem}`), fix].join('\n');
 }
 

@@ -157,6 +157,24 @@ describe('any app: a kiosk with its own names and layout, preflight installed fr
     }
   });
 
+  it('--reporter without the gate reporter: exit 3 naming preflight/reporter (the installed name), and the command it gives passes', async () => {
+    const left = await runKioskGate({ args: ['--reporter=dot'] });
+    assert.equal(left.exitCode, 3, explain(left));
+    assert.match(left.output, /likely cause: --reporter=dot on the command line replaces the reporters of e2e[\\/]playwright\.config\.ts/);
+    assert.match(left.output, /fix: add it last: --reporter=dot,preflight\/reporter\n/);
+    assert.doesNotMatch(left.output, /harness[\\/]reporter/, "no path of preflight's own repository");
+    const fixed = await runKioskGate({ args: ['--reporter=dot,preflight/reporter'] });
+    assert.equal(fixed.exitCode, 0, explain(fixed));
+    assert.match(fixed.output, /preflight verdict: pass, exit code 0/);
+  });
+
+  it("an invalid variable names preflight's installed docs/configuration.md, not a .env.example the kiosk does not have", async () => {
+    const run = await runKioskGate({ env: { PREFLIGHT_STRICT: 'maybe' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /fix: correct these variables in the environment or in \.env \(every variable and its values: node_modules[\\/]preflight[\\/]docs[\\/]configuration\.md\)/);
+    assert.ok(fs.existsSync(path.join(appDir, 'node_modules', 'preflight', 'docs', 'configuration.md')), 'the file it names is there');
+  });
+
   it('a drift rules file the user named that is missing is a configuration error (exit 3, nothing started)', async () => {
     const run = await runKioskGate({ env: { PREFLIGHT_DRIFT_RULES: 'drift.rules.ts' } });
     assert.equal(run.exitCode, 3, explain(run));
