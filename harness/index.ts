@@ -6,4 +6,5 @@ export { defineDriftRules } from './drift/define-rules.ts';
 export type { DriftRules, DriftSource, UrlPart } from './drift/rules.ts';
 export { main as runCli } from './cli/main.ts';
 export { defineGate } from './config/define-gate.ts';
+export { BROWSER_ERRORS_ANNOTATION, type BrowserErrorsSeverity } from './browser-evidence/evidence.ts';
 export type { GateDefinition, ReadinessCheck, ReadinessCheckResult, ReadinessDefinition, ServiceDefinition } from './config/define-gate.ts';

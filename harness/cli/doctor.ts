@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import { chooseChromium } from '../browser/chromium.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { isServed, type PreflightConfig } from '../config/types.ts';
+import { isServed, PRODUCTION_URL_VAR, type PreflightConfig } from '../config/types.ts';
 import { diagnoseFamilies } from '../network/family-diagnosis.ts';
 import { probeAddressFamilies } from '../network/family-probe.ts';
 import { serviceNodeOptions } from '../network/ipv4-first.ts';
@@ -85,10 +85,17 @@ interface ConfiguredUrl {
 function configuredUrls(config: PreflightConfig): ConfiguredUrl[] {
   const urls: ConfiguredUrl[] = config.services.filter(isServed).map((service) => ({ name: service.name, variable: urlVariable(service), url: service.healthUrl, startedByGate: true }));
   if (config.production) {
-    urls.push(
-      { name: 'production frontend', variable: 'PREFLIGHT_PRODUCTION_URL', url: new URL(config.healthPath, config.production.url), startedByGate: false },
-      { name: 'production backend', variable: 'PREFLIGHT_PRODUCTION_API_URL', url: new URL(config.healthPath, config.production.apiUrl), startedByGate: false },
-    );
+    const { url, services } = config.production;
+    // Each production URL once, named by the services it is (the browser's service shares PREFLIGHT_PRODUCTION_URL).
+    const entries = [{ url, variable: PRODUCTION_URL_VAR, names: [] as string[] }];
+    for (const [name, service] of Object.entries(services)) {
+      const same = entries.find((entry) => entry.variable === service.variable);
+      if (same) same.names.push(name);
+      else entries.push({ url: service.url, variable: service.variable, names: [name] });
+    }
+    for (const entry of entries) {
+      urls.push({ name: `production ${entry.names.join(', ') || 'browser'}`, variable: entry.variable, url: new URL(config.healthPath, entry.url), startedByGate: false });
+    }
   }
   return urls;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_HEALTH_PATH } from '../config/defaults.ts';
+import { DEFAULT_HEALTH_PATH, MAX_MILLISECONDS } from '../config/defaults.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readinessFindings, timeoutViolation, type ReadinessVerdict } from '../readiness/contract.ts';
 import { describeProbe, probeReadiness } from '../readiness/probe.ts';
@@ -9,9 +9,11 @@ export const command: CommandSpec = {
   name: 'health',
   summary: "Probe one service's readiness contract once and print what it answered.",
   positionals: [{ name: 'url', description: `the contract endpoint, or a service's origin (then PREFLIGHT_HEALTH_PATH, default ${DEFAULT_HEALTH_PATH}, is added)` }],
-  options: { timeout: { type: 'string', value: '<ms>', description: 'how long to wait for the answer (default 5000)' } },
+  options: { timeout: { type: 'string', value: '<ms>', description: `how long to wait for the answer, 1 to ${MAX_MILLISECONDS} (default 5000)` } },
   exitCodes: '0 ready, 1 ready-degraded, 3 down, contract violation (incl. timeout and redirect) or unreachable',
 };
+
+const DEFAULT_TIMEOUT_MS = 5_000;
 
 const EXIT: Record<ReadinessVerdict['state'], number> = { ready: 0, degraded: 1, down: 3, violation: 3 };
 const STATE_NAME: Record<ReadinessVerdict['state'], string> = { ready: 'ready', degraded: 'ready-degraded', down: 'down', violation: 'contract violation' };
@@ -66,8 +68,11 @@ function formatVerdict(url: URL, verdict: ReadinessVerdict, latencyMs: number): 
 function readTarget({ values, positionals }: CommandLine): { url: URL; timeoutMs: number } | { problem: string } {
   const [target] = positionals;
   const timeout = values.timeout as string | undefined;
-  const timeoutMs = timeout === undefined ? 5_000 : Number(timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return { problem: `--timeout expects a whole number of milliseconds, got ${JSON.stringify(timeout)}` };
+  // Bounded like every time setting (MAX_MILLISECONDS): Node refuses a timer beyond 2^32-1 ms, and an hour is plenty.
+  const timeoutMs = timeout === undefined ? DEFAULT_TIMEOUT_MS : /^\d+$/.test(timeout) ? Number(timeout) : Number.NaN;
+  if (!(timeoutMs >= 1 && timeoutMs <= MAX_MILLISECONDS)) {
+    return { problem: `--timeout expects a whole number of milliseconds from 1 to ${MAX_MILLISECONDS} (one hour), got ${JSON.stringify(timeout)}` };
+  }
   if (!target) return { problem: 'no URL given' };
   let url: URL;
   try {

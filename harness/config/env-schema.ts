@@ -1,10 +1,6 @@
 import { z } from '../core/packages.ts';
 import { DEFAULT_HEALTH_PATH, DEFAULT_READY_TIMEOUT_MS, MAX_MILLISECONDS } from './defaults.ts';
 
-const serviceUrl = z
-  .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
-  .transform((value) => new URL(value));
-
 export const nonEmptyValue = z.string().trim().min(1, 'expected a non-empty value');
 
 const flag = z.stringbool({ error: 'expected true or false' });
@@ -38,6 +34,7 @@ const serviceEnvSchema = z.object({
   PREFLIGHT_DRIFT_RULES: nonEmpty.optional(),
   PREFLIGHT_DRIFT_ROOT: nonEmpty.optional(),
   PREFLIGHT_IPV4_FIRST: flag.default(true),
+  PREFLIGHT_ALLOW_INSECURE_PRODUCTION: flag.default(false),
 });
 
 /** A service's URL given in the environment (PREFLIGHT_<NAME>_URL): any scheme, so a database's tcp:// or postgres:// too. */
@@ -49,27 +46,8 @@ export const serviceUrlOverride = z
 /** A service probed over HTTP (contract or http readiness, or liveness). */
 export const httpServiceUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
-/** The production target, with its rules across variables: it needs its backend, and https unless plain http is allowed. */
-const productionEnvSchema = z
-  .object({
-    PREFLIGHT_PRODUCTION_URL: serviceUrl.optional(),
-    PREFLIGHT_PRODUCTION_API_URL: serviceUrl.optional(),
-    PREFLIGHT_ALLOW_INSECURE_PRODUCTION: flag.default(false),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.PREFLIGHT_PRODUCTION_URL) return;
-    if (!env.PREFLIGHT_PRODUCTION_API_URL) {
-      ctx.addIssue({ code: 'custom', path: ['PREFLIGHT_PRODUCTION_API_URL'], message: "expected the production backend's URL (required when PREFLIGHT_PRODUCTION_URL is set)" });
-    }
-    if (env.PREFLIGHT_ALLOW_INSECURE_PRODUCTION) return;
-    for (const variable of ['PREFLIGHT_PRODUCTION_URL', 'PREFLIGHT_PRODUCTION_API_URL'] as const) {
-      if (env[variable]?.protocol === 'http:') {
-        ctx.addIssue({ code: 'custom', path: [variable], message: 'expected an https:// URL: production is never checked over plain http (set PREFLIGHT_ALLOW_INSECURE_PRODUCTION=true to allow it)' });
-      }
-    }
-  });
-
-// Two parts, so the production rules run (and report) even when an unrelated variable is invalid.
-export const preflightEnvSchema = z.intersection(serviceEnvSchema, productionEnvSchema);
+// The production URLs (PREFLIGHT_PRODUCTION_URL, PREFLIGHT_PRODUCTION_<NAME>_URL) depend on the declared services:
+// harness/config/production-urls.ts reads them.
+export const preflightEnvSchema = serviceEnvSchema;
 
 export type PreflightEnv = z.output<typeof preflightEnvSchema>;

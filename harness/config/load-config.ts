@@ -8,6 +8,7 @@ import { addSecretValues } from '../secrets/redact.ts';
 import { DEFAULT_DRIFT_RULES, DEFAULT_STOP, DEMO_SERVICES, GATE_CONFIG_FILE } from './defaults.ts';
 import type { GateFile } from './gate-schema.ts';
 import { httpServiceUrl, milliseconds, nonEmptyValue, preflightEnvSchema, serviceUrlOverride, type PreflightEnv } from './env-schema.ts';
+import { parseProduction, type ProductionServices } from './production-urls.ts';
 import { resolveServices } from './services.ts';
 import { isServed, serviceVariable, type ConfigResult, type PreflightConfig, type ServiceConfig, type ServiceOverride } from './types.ts';
 
@@ -52,6 +53,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
   const overrides = serviceOverrides(loaded?.gate.services ?? {}, blankAsUnset, problems);
   const parsed = preflightEnvSchema.safeParse(blankAsUnset);
   if (!parsed.success) problems.push(...describeIssues(parsed.error.issues, blankAsUnset));
+  // Read even when another variable is invalid, so its problems are reported with the rest.
+  const production = loaded && parseProduction(blankAsUnset, productionServices(loaded, overrides, fromFile), problems);
   const productionRequested = blankAsUnset.PREFLIGHT_PRODUCTION_URL !== undefined;
   if (!parsed.success || !loaded) return { ok: false, problems, productionRequested };
 
@@ -75,7 +78,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, gateFile: Gate
   for (const service of services) addSecretValues(service.env);
   const nodeEnv = { extraCaCertsFile: env.NODE_EXTRA_CA_CERTS || undefined, nodeOptions: env.NODE_OPTIONS || undefined };
   const baseDir = fromFile ? path.dirname(loaded.file) : root;
-  return { ok: true, config: { ...toConfig(parsed.data, services, loaded.gate, baseDir), drift, gateFile: fromFile ? loaded.file : undefined, root, ...nodeEnv } };
+  return { ok: true, config: { ...toConfig(parsed.data, services, loaded.gate, baseDir), production, drift, gateFile: fromFile ? loaded.file : undefined, root, ...nodeEnv } };
 }
 
 /** PREFLIGHT_<NAME>_CMD, PREFLIGHT_<NAME>_URL and PREFLIGHT_<NAME>_TIMEOUT_MS for each declared service, validated. */
@@ -130,9 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
 /** Every configuration problem as the lines a person reads, with the fix. */
 export function describeConfigProblems(problems: string[], what = 'the configuration is invalid'): string {
   const inFile = problems.some((problem) => !problem.startsWith('PREFLIGHT_'));
+  // preflight's own docs, where it is (this repository, or node_modules/preflight/docs once installed): a project's own .env.example may not exist.
+  const variables = `every variable and its values: ${display(path.join(PACKAGE_ROOT, 'docs', 'configuration.md'))}`;
   const fix = inFile
-    ? '  fix: correct these fields in the gate configuration file (reference: docs/gate-config.md) and these variables in the environment or in .env (see .env.example).'
-    : '  fix: correct these variables in the environment or in .env (see .env.example).';
+    ? `  fix: correct these fields in the gate configuration file (reference: ${display(path.join(PACKAGE_ROOT, 'docs', 'gate-config.md'))}) and these variables in the environment or in .env (${variables}).`
+    : `  fix: correct these variables in the environment or in .env (${variables}).`;
   return [`preflight: ${what}`, ...problems.map((problem) => `  - ${problem}`), fix].join('\n');
 }
 
@@ -153,10 +158,6 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: GateFile, 
     baseURL: gate.baseURL !== undefined ? new URL(gate.baseURL) : browser?.url,
     healthPath: env.PREFLIGHT_HEALTH_PATH,
     readyTimeoutMs: longestChain(services, (service) => service.timeoutMs),
-    production:
-      env.PREFLIGHT_PRODUCTION_URL && env.PREFLIGHT_PRODUCTION_API_URL
-        ? { url: env.PREFLIGHT_PRODUCTION_URL, apiUrl: env.PREFLIGHT_PRODUCTION_API_URL, allowInsecure: env.PREFLIGHT_ALLOW_INSECURE_PRODUCTION }
-        : undefined,
     allowProductionWrites: env.PREFLIGHT_ALLOW_PRODUCTION_WRITES,
     ipv4First: env.PREFLIGHT_IPV4_FIRST,
     strict: env.PREFLIGHT_STRICT,
@@ -164,6 +165,15 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: GateFile, 
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
     specsDir: path.resolve(baseDir, gate.specs ?? 'tests'),
   };
+}
+
+/** The declared services' names, for the production URLs; the browser's: marked browser: true, or the one whose URL the gate file's baseURL is. */
+function productionServices(loaded: Extract<GateFileResult, { kind: 'loaded' }>, overrides: Map<string, ServiceOverride>, fromFile: boolean): ProductionServices {
+  const declared = Object.entries(loaded.gate.services);
+  const sameUrl = (a: string | undefined, b: string) => URL.canParse(a ?? '') && new URL(a!).href === new URL(b).href;
+  const baseURL = loaded.gate.baseURL;
+  const browser = declared.find(([, service]) => service.browser === true)?.[0] ?? (baseURL === undefined ? undefined : declared.find(([name, service]) => sameUrl(overrides.get(name)?.url ?? service.url, baseURL))?.[0]);
+  return { names: declared.map(([name]) => name), browser, declaredAt: (name) => (fromFile ? `${display(loaded.file)} services.${name}` : `services.${name}`) };
 }
 
 /**

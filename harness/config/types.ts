@@ -10,6 +10,25 @@ const variablePart = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, 
 /** A service's variable in the runner's environment: PREFLIGHT_BACKEND_URL, PREFLIGHT_DATABASE_CMD, ... */
 export const serviceVariable = (service: Pick<ServiceConfig, 'name'>, what: 'CMD' | 'URL' | 'TIMEOUT_MS') => `PREFLIGHT_${variablePart(service.name)}_${what}`;
 
+/** The browser's service in production (the production project's baseURL). */
+export const PRODUCTION_URL_VAR = 'PREFLIGHT_PRODUCTION_URL';
+
+/** A service's production URL: PREFLIGHT_PRODUCTION_API_URL, PREFLIGHT_PRODUCTION_PAYMENTS_URL, ... (harness/config/production-urls.ts). */
+export const productionVariable = (service: Pick<ServiceConfig, 'name'>) => `PREFLIGHT_PRODUCTION_${variablePart(service.name)}_URL`;
+
+/**
+ * Before per-service variables, PREFLIGHT_PRODUCTION_API_URL was the production URL of the service named backend; it
+ * still is when no service is named api (whose own variable it is).
+ */
+export const LEGACY_BACKEND_VAR = 'PREFLIGHT_PRODUCTION_API_URL';
+
+/** The variable that gives a service's production URL, and the legacy one it falls back to. */
+export function productionVariables(name: string, names: string[]): { own: string; legacy?: string } {
+  const own = productionVariable({ name });
+  const legacy = name === 'backend' && !names.some((other) => productionVariable({ name: other }) === LEGACY_BACKEND_VAR) ? LEGACY_BACKEND_VAR : undefined;
+  return { own, legacy };
+}
+
 /** A named group of a service's log readiness pattern, exported to later services and the specs: PREFLIGHT_<NAME>_<GROUP>. */
 export const capturedVariable = (service: Pick<ServiceConfig, 'name'>, group: string) => `PREFLIGHT_${variablePart(service.name)}_${variablePart(group)}`;
 
@@ -79,7 +98,7 @@ export interface PreflightConfig {
   healthPath: string;
   /** The longest a boot may take: the services' timeoutMs summed along the longest dependency chain. */
   readyTimeoutMs: number;
-  /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs. */
+  /** Set when PREFLIGHT_PRODUCTION_URL is: the production project runs (each service's production URL: PREFLIGHT_PRODUCTION_<NAME>_URL). */
   production?: ProductionConfig;
   allowProductionWrites: boolean;
   /** Services the harness starts resolve names IPv4 first (NODE_OPTIONS=--dns-result-order=ipv4first). */
@@ -106,10 +125,12 @@ export interface PreflightConfig {
 }
 
 export interface ProductionConfig {
-  /** The production frontend. */
+  /** PREFLIGHT_PRODUCTION_URL: the browser's service in production, the production project's baseURL. */
   url: URL;
-  /** The production backend. */
-  apiUrl: URL;
+  /** Each service's production URL, by its name in the gate configuration, and the variable that gave it. */
+  services: Record<string, { url: URL; variable: string }>;
+  /** Every production URL (`url`, then each service's), one per origin: all of them are production (the read-only proxy, TLS, browser evidence). */
+  urls: URL[];
   /** PREFLIGHT_ALLOW_INSECURE_PRODUCTION: plain http was allowed. */
   allowInsecure: boolean;
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { chooseChromium } from '../browser/chromium.ts';
 import { launchSharedBrowser, type SharedBrowser } from '../browser/shared-browser.ts';
@@ -12,7 +13,8 @@ import { openBootChannel } from './boot-channel.ts';
 import type { GateRun, GateStart } from './gate-run.ts';
 import { publishBootChannel, publishServiceUrls, stopPlaywrightRun } from './runner-process.ts';
 import { assignFreePorts } from '../services/free-ports.ts';
-import { projectsFromArgv } from './playwright-private.ts';
+import { projectsFromArgv, reporterFromArgv } from './playwright-private.ts';
+import { gateReporterReference, harnessModule } from '../playwright/module-path.ts';
 
 /**
  * The gate from configuration to exit code, in the order it happens. Playwright drives the order (config file,
@@ -98,16 +100,11 @@ export async function abandonGate(run: GateRun): Promise<void> {
  * Global setup's stage: adopts the start (or starts now) and returns the teardown without waiting for the
  * services: workers start and launch the browser meanwhile, and the first spec waits for the boot.
  */
-export async function adoptGate(run: GateRun, playwrightConfig: Pick<FullConfig, 'reporter' | 'workers'>): Promise<() => Promise<void>> {
+export async function adoptGate(run: GateRun, playwrightConfig: Pick<FullConfig, 'reporter' | 'workers' | 'configFile' | 'rootDir'>): Promise<() => Promise<void>> {
   if (!gateReporterLoaded(playwrightConfig)) {
     await abandonGate(run);
     // Without the gate reporter nothing else could give the exit code its meaning: stop here, with the verdict's 3.
-    process.stderr.write(
-      'preflight: the gate reporter is not loaded, so the exit code would not be the verdict; nothing was run.\n' +
-        '  likely cause: --reporter on the command line replaces the reporters of playwright.config.ts.\n' +
-        '  fix: add it, e.g. --reporter=list,./harness/reporter/gate-reporter.ts\n' +
-        'preflight verdict: critical, exit code 3\n',
-    );
+    process.stderr.write(`${gateReporterMissing(playwrightConfig, process.argv)}\n`);
     process.exit(3);
   }
   const gate = await startGate(run);
@@ -158,3 +155,24 @@ export function watchBoot(run: GateRun, outcome: Promise<BootOutcome>, stop: (ru
 }
 
 const gateReporterLoaded = (config: Pick<FullConfig, 'reporter'>) => config.reporter.some(([name]) => name.includes('gate-reporter'));
+
+/** Why the gate reporter is missing (the command line's --reporter, or the configuration's reporter), and the reporter to add, as it is named where preflight is loaded from. */
+export function gateReporterMissing(config: Pick<FullConfig, 'configFile' | 'rootDir'>, argv: readonly string[]): string {
+  const configFile = config.configFile ? path.relative(process.cwd(), config.configFile) || config.configFile : 'the Playwright configuration';
+  const reporter = gateReporterReference(harnessModule(import.meta.url, '../reporter/gate-reporter'), config.configFile ? path.dirname(config.configFile) : config.rootDir);
+  const given = reporterFromArgv(argv);
+  const cause =
+    given !== undefined
+      ? `--reporter=${given} on the command line replaces the reporters of ${configFile}, and leaves the gate reporter out.`
+      : `the \`reporter\` of ${configFile} leaves the gate reporter out (a reporter set over gatePlaywrightConfig()'s, which includes it).`;
+  const fix =
+    given !== undefined
+      ? `add it last: --reporter=${given},${reporter}`
+      : `add it last: reporter: [['list'], ['${reporter}']], or drop the reporter you set (gatePlaywrightConfig() sets it)`;
+  return [
+    'preflight: the gate reporter is not loaded, so the exit code would not be the verdict; nothing was run.',
+    `  likely cause: ${cause}`,
+    `  fix: ${fix}`,
+    'preflight verdict: critical, exit code 3',
+  ].join('\n');
+}

@@ -71,6 +71,16 @@ export function projectsFromArgv(argv: readonly string[]): string[] {
   return projects;
 }
 
+/** The `--reporter` of the command line (which replaces the configuration's reporters), if given. */
+export function reporterFromArgv(argv: readonly string[]): string | undefined {
+  let reporter: string | undefined;
+  argv.forEach((arg, index) => {
+    if (arg === '--reporter' && argv[index + 1] !== undefined) reporter = argv[index + 1]!;
+    else if (arg.startsWith('--reporter=')) reporter = arg.slice('--reporter='.length);
+  });
+  return reporter;
+}
+
 /** Whether this `playwright test` run is one shard (`--shard=i/n` or `--shard i/n`). */
 export function isShardedRun(argv: readonly string[]): boolean {
   return argv.some((arg) => arg === '--shard' || arg.startsWith('--shard='));

@@ -11,7 +11,7 @@ import type { ProductionConfig } from '../config/types.ts';
  * on each of them.
  */
 export interface ProductionMatch {
-  /** Production's own URL this destination is (PREFLIGHT_PRODUCTION_URL or PREFLIGHT_PRODUCTION_API_URL). */
+  /** Production's own URL this destination is (PREFLIGHT_PRODUCTION_URL or a service's PREFLIGHT_PRODUCTION_<NAME>_URL). */
   production: URL;
   /** How it was recognised: its name, or an address production resolves to (when the name differs). */
   by: { name: true } | { address: string };
@@ -53,8 +53,8 @@ export class ProductionAddresses {
   ) {}
 
   /** Resolves production's names once, as the run begins. */
-  static async of(production: Pick<ProductionConfig, 'url' | 'apiUrl'>): Promise<ProductionAddresses> {
-    const urls = [production.url, production.apiUrl].filter((url, index, all) => all.findIndex((other) => other.origin === url.origin) === index);
+  static async of(production: Pick<ProductionConfig, 'urls'>): Promise<ProductionAddresses> {
+    const urls = production.urls.filter((url, index, all) => all.findIndex((other) => other.origin === url.origin) === index);
     const local = thisMachine();
     const endpoints = await Promise.all(
       urls.map(async (url): Promise<Endpoint> => {

@@ -11,9 +11,9 @@ export interface ProductionTargetCheck {
   insecure?: string;
 }
 
-/** Checks what must hold before any request goes to production: its TLS, on the frontend and the backend. */
+/** Checks what must hold before any request goes to production: its TLS, on every production URL. */
 export async function checkProductionTarget(production: ProductionConfig, options: { now?: Date } = {}): Promise<ProductionTargetCheck> {
-  const urls = [production.url, production.apiUrl];
+  const urls = production.urls;
   const plain = urls.filter((url) => url.protocol === 'http:');
   if (plain.length && !production.allowInsecure) {
     // The configuration schema refuses this already; kept so no caller can send a request over plain http by mistake.

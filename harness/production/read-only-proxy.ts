@@ -31,7 +31,7 @@ export interface ReadOnlyProxy {
 }
 
 export interface ReadOnlyProxyOptions {
-  production: Pick<ProductionConfig, 'url' | 'apiUrl'>;
+  production: Pick<ProductionConfig, 'urls'>;
   /** How many worker slots the run has (Playwright's `workers`). */
   workers: number;
   onBlocked(write: BlockedWrite): void;
@@ -70,7 +70,7 @@ function hostAndPort(authority: string): { host: string; port: number } | undefi
 export async function startReadOnlyProxy(options: ReadOnlyProxyOptions): Promise<ReadOnlyProxy> {
   const [addresses, authority] = await Promise.all([ProductionAddresses.of(options.production), createProxyAuthority()]);
   // Production's own names get their certificates while the workers start, not on the first request.
-  for (const url of [options.production.url, options.production.apiUrl]) if (url.protocol === 'https:') authority.contextFor(bareHost(url.hostname)).catch(() => undefined);
+  for (const url of options.production.urls) if (url.protocol === 'https:') authority.contextFor(bareHost(url.hostname)).catch(() => undefined);
   const sockets = new Set<net.Socket>();
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   // Connections whose TLS (or plain HTTP) ends here: the production destination each was opened for.

@@ -7,14 +7,23 @@ import { certificateProblem } from './certificate.ts';
 export type ReadinessOutcome =
   | { ok: true; verdict: ReadinessVerdict; readyAt: number; probes: number }
   | { ok: false; reason: 'exited'; exit: ExitInfo; lastProbe?: ProbeOutcome; probes: number }
-  /** `early`: given up before the deadline, because `hopeless` said waiting could not help. */
-  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number; early?: boolean }
+  /**
+   * `early`: given up before the deadline, because `hopeless` said waiting could not help. `down`: when it answered
+   * "down", in ms of its time to ready (its first and its last "down" answer), if it did.
+   */
+  | { ok: false; reason: 'timeout'; timeoutMs: number; lastProbe?: ProbeOutcome; probes: number; early?: boolean; down?: DownSpan }
   | { ok: false; reason: 'violation'; lastProbe: ProbeOutcome & { kind: 'answered' }; probes: number }
   /** Its certificate was refused (self-signed, expired, another host's): waiting cannot change that. */
   | { ok: false; reason: 'certificate'; lastProbe: ProbeOutcome & { kind: 'unreachable' }; probes: number }
   /** It answered "down" with the same reason for `downForMs`: given up before the deadline. */
   | { ok: false; reason: 'down'; lastProbe: ProbeOutcome & { kind: 'answered' }; downForMs: number; timeoutMs: number; probes: number }
   | { ok: false; reason: 'aborted'; lastProbe?: ProbeOutcome; probes: number };
+
+/** When a service answered "down": its first and its last such answer, in ms since its time to ready began counting. */
+export interface DownSpan {
+  firstMs: number;
+  lastMs: number;
+}
 
 export interface WaitUntilReadyOptions {
   /** The readiness contract's URL, probed when no `probe` is given. */
@@ -77,19 +86,24 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
   let telling: ProbeOutcome | undefined;
   // The reason of the "down" answered now, and since when it has not changed.
   let down: { reason: string; since: number } | undefined;
+  // Its first and last "down" answers (performance.now()), and when its time to ready began counting.
+  let downAnswers: { first: number; last: number } | undefined;
+  let clockFrom = began;
   let probes = 0;
   let answers = 0;
   const afterSettled = options.after?.then((ready) => {
     after = ready ? 'ready' : 'failed';
     // What it waited for is ready now: its own deadline starts, and it is probed at once, without the backoff so far.
-    if (ready) [deadline, answers] = [performance.now() + timeoutMs, 0];
+    if (ready) [deadline, answers, clockFrom] = [performance.now() + timeoutMs, 0, performance.now()];
   });
+  const downSpan = (): DownSpan | undefined =>
+    downAnswers && { firstMs: Math.max(0, Math.round(downAnswers.first - clockFrom)), lastMs: Math.max(0, Math.round(downAnswers.last - clockFrom)) };
 
   const polling = (async (): Promise<ReadinessOutcome> => {
     while (!stop.signal.aborted && after !== 'failed') {
       const remaining = deadline - performance.now();
       if (remaining <= 0) break;
-      if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(performance.now() - began), lastProbe: telling, probes, early: true };
+      if (options.hopeless?.()) return { ok: false, reason: 'timeout', timeoutMs: Math.round(performance.now() - began), lastProbe: telling, probes, early: true, down: downSpan() };
       const outcome = await probe(Math.min(options.attemptTimeoutMs ?? 2_000, Math.max(50, remaining)));
       // Only what reached the service counts: a refused connection is nothing its rate limiter could see.
       if (outcome.kind !== 'unreachable') probes++;
@@ -100,6 +114,7 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
         const ready = verdict.state === 'ready' || verdict.state === 'degraded';
         if (ready && after === 'ready') return { ok: true, verdict, readyAt: Date.now(), probes };
         if (failsAtOnce(outcome)) return { ok: false, reason: 'violation', lastProbe: outcome, probes };
+        if (verdict.state === 'down') downAnswers = { first: downAnswers?.first ?? performance.now(), last: performance.now() };
         if (verdict.state === 'down' && after === 'ready' && options.downForMs !== undefined) {
           if (down?.reason !== verdict.reason) down = { reason: verdict.reason, since: performance.now() };
           else if (performance.now() - down.since >= options.downForMs) return { ok: false, reason: 'down', lastProbe: outcome, downForMs: options.downForMs, timeoutMs, probes };
@@ -115,7 +130,7 @@ export async function waitUntilReady(options: WaitUntilReadyOptions): Promise<Re
       await (after === 'waiting' ? Promise.race([pausing, afterSettled]) : pausing);
     }
     if (options.signal?.aborted || after === 'failed') return { ok: false, reason: 'aborted', lastProbe: telling, probes };
-    return { ok: false, reason: 'timeout', timeoutMs, lastProbe: telling, probes };
+    return { ok: false, reason: 'timeout', timeoutMs, lastProbe: telling, probes, down: downSpan() };
   })();
 
   const exiting = options.exited?.then((exit): ReadinessOutcome => ({ ok: false, reason: 'exited', exit, lastProbe: telling, probes }));

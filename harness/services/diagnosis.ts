@@ -2,7 +2,7 @@ import type { ServedService, ServiceConfig } from '../config/types.ts';
 import { portOfUrl } from '../core/default-port.ts';
 import { certificateProblem } from '../readiness/certificate.ts';
 import { describeProbe, type ProbeOutcome } from '../readiness/probe.ts';
-import type { ReadinessOutcome } from '../readiness/wait-until-ready.ts';
+import type { DownSpan, ReadinessOutcome } from '../readiness/wait-until-ready.ts';
 import { describeExit, type ExitInfo } from '../core/exit-info.ts';
 import type { RunningService } from './launch.ts';
 import { describeLeftover } from './run-identity.ts';
@@ -57,8 +57,9 @@ export function diagnoseNotReady(
       } else if (decidesItself(service)) {
         ({ summary, cause } = neverSaidReady(service, outcome.timeoutMs));
       } else if (answered?.state === 'down') {
-        // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis.
-        summary = `${service.name} answered "down" for ${seconds(outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
+        // It serves, and says a critical invariant is violated: the contract's own message is the diagnosis. When it
+        // answered so is said as it was (the first "down" may come late, the last long before the deadline).
+        summary = `${service.name} answered "down" ${downSpan(outcome.down, outcome.timeoutMs)} and never became ready${answered.reason.replace(/^down/, '')}`;
         cause = `  likely cause: what its failing checks name (above, and in its log). Check it with: npx preflight health ${served.healthUrl}`;
       } else if (answered && service.readiness.kind === 'contract') {
         summary = `${service.name} answered its readiness contract at ${served.healthUrl} with a ${answered.reason} until the ${seconds(outcome.timeoutMs)} deadline`;
@@ -75,7 +76,9 @@ export function diagnoseNotReady(
           : `${service.name} is alive (${describeAlive(handle)}) but never ${expectation(service)} within ${seconds(outcome.timeoutMs)}`;
         cause = service.readiness.kind === 'log' && outcome.lastProbe?.kind === 'unreachable' && outcome.lastProbe.code === 'LOG_PENDING'
           ? `  likely cause: it prints another line when it is ready, or is stuck starting. Check its log, correct readiness.pattern of ${service.name}, or raise its time to ready.`
-          : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready.`;
+          : service.detached && handle.exit && procAvailable && !leftRunning(handle)
+            ? detachedDaemonGone(handle)
+            : `  likely cause: it listens on another host or port than ${service.urlText} (set by ${service.setBy.url}), or is stuck starting. Check its log, the URL, or raise its time to ready.`;
       }
       break;
     }
@@ -97,6 +100,14 @@ export function diagnoseNotReady(
   const deadline = outcome.reason === 'timeout' && !outcome.early ? timeToReady(service, outcome.timeoutMs) : undefined;
   const lines = [summary, lastProbe(outcome.lastProbe, service), addressFamilies, logTail(handle), deadline, cause];
   return { summary, diagnosis: lines.filter((line) => line !== undefined).join('\n') };
+}
+
+/** When a service answered "down", against its time to ready: "from 0.4 s to 5.9 s of its 6.0 s time to ready". */
+function downSpan(down: DownSpan | undefined, timeoutMs: number): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const of = `of its ${seconds(timeoutMs)} time to ready`;
+  if (!down) return `within its ${seconds(timeoutMs)} time to ready`;
+  return seconds(down.firstMs) === seconds(down.lastMs) ? `at ${seconds(down.firstMs)} ${of}` : `from ${seconds(down.firstMs)} to ${seconds(down.lastMs)} ${of}`;
 }
 
 /** A readiness command or function that never said ready: its last answer (or throw) is quoted above this. */
@@ -302,22 +313,34 @@ function leftRunning(handle: RunningService): string | undefined {
 }
 
 /**
- * A service whose command exited with code 0 before it was ready, and is not declared detached: the one true cause
- * of a clean exit of a start command is that it has nothing more to do, which is what a command that starts a daemon
- * and returns does (`pg_ctl start`, `docker compose up -d`).
+ * A service whose command exited with code 0 before it was ready, and is not declared detached: a clean exit means it
+ * had nothing more to do. What it left running tells which: a daemon it started still runs with preflight's marks
+ * (`pg_ctl start`, `docker compose up -d`), or nothing does and the command simply does not stay in the foreground.
  */
 function exitedZeroBeforeReady(handle: RunningService): string {
   const { service } = handle;
+  const its = `Its command: ${service.command}  (set by ${service.setBy.command})`;
+  const detached = `services.${service.name}: { detached: true, stop: { command: '...' } } (docs/gate-config.md, "Daemonizing services")`;
   const left = leftRunning(handle);
-  const stopped = left
-    ? `preflight took it for a crash and stops what it left running with preflight's marks: ${left}`
-    : procAvailable
-      ? "preflight took it for a crash; nothing it started runs with preflight's marks, so a daemon that clears its environment (a container) may still run: stop it with its own stop command"
-      : 'preflight took it for a crash';
+  if (left || !procAvailable) {
+    const seen = left ? `what it started still runs with preflight's marks (${left}); preflight took it for a crash and stops it` : 'preflight cannot see what it left running on this OS, and took it for a crash';
+    return [
+      `  likely cause: it may have started a daemon and returned (as \`pg_ctl start\` or \`docker compose up -d\` do), so its exit 0 would be the start, not the end of the service: ${seen}.`,
+      `  fix: declare it detached, with the command that stops the daemon: ${detached}; or start it in the foreground (\`postgres -D <dir>\`, \`docker compose up <service>\`). ${its}`,
+    ].join('\n');
+  }
   return [
-    `  likely cause: its command starts a daemon and returns (as \`pg_ctl start\` or \`docker compose up -d\` do), so its exit 0 is the start, not the end of the service; ${stopped}.`,
-    `  fix: declare it detached, with the command that stops the daemon: services.${service.name}: { detached: true, stop: { command: '...' } } (docs/gate-config.md, "Daemonizing services"); or start it in the foreground (\`postgres -D <dir>\`, \`docker compose up <service>\`). Its command: ${service.command}  (set by ${service.setBy.command})`,
-  ].filter((line) => line !== undefined).join('\n');
+    "  likely cause: it exited 0 before serving: its command does not stay in the foreground (a build or setup step instead of the server, a server sent to the background with & or nohup, a script that returns), and nothing it started still runs with preflight's marks.",
+    `  fix: make its command the one that serves and keeps running until it is stopped. ${its}. If it does start a daemon that clears its environment (a container), declare it detached with the command that stops it: ${detached}.`,
+  ].join('\n');
+}
+
+/** A detached service whose start command returned 0 and of which nothing runs with preflight's marks any more. */
+function detachedDaemonGone(handle: RunningService): string {
+  return [
+    `  likely cause: its daemon died (or never started) after its start command returned: nothing it started still runs with preflight's marks. Its own log says why; a daemon that clears its environment (a container) is not seen here, so check whether it runs (docker ps).`,
+    `  fix: run its start command yourself and read the daemon's log: ${handle.service.command}  (set by ${handle.service.setBy.command})`,
+  ].join('\n');
 }
 
 /** A detached service's start, once its command exited 0: when, and what it left running. */

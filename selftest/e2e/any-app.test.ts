@@ -13,6 +13,8 @@ import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
 import { installPackedInto } from '../support/packed-install.ts';
 import { freePort } from '../support/ports.ts';
+import { startTlsProxy } from '../support/production-stand-in.ts';
+import { createTestCa, type IssuedCertificate } from '../support/test-ca.ts';
 import { explain, GATE_MARK_VAR, gateRunResult, type GateRun } from '../support/run-gate.ts';
 
 const fixtureApp = path.join(repoRoot, 'selftest/fixtures/kiosk');
@@ -28,7 +30,7 @@ function userEnvironment(extra: Record<string, string> = {}): Record<string, str
 }
 
 /** The kiosk's gate as its team runs it, from the repository's root; its services moved to free ports. */
-async function runKioskGate(options: { env?: Record<string, string>; apiUrl?: string } = {}): Promise<GateRun & { apiUrl: string; webUrl: string }> {
+async function runKioskGate(options: { env?: Record<string, string>; apiUrl?: string; args?: string[] } = {}): Promise<GateRun & { apiUrl: string; webUrl: string }> {
   const apiUrl = options.apiUrl ?? `http://127.0.0.1:${await freePort()}`;
   const webUrl = `http://127.0.0.1:${await freePort()}`;
   const mark = randomUUID();
@@ -37,21 +39,48 @@ async function runKioskGate(options: { env?: Record<string, string>; apiUrl?: st
   fs.rmSync(reportsDir, { recursive: true, force: true });
   const env = userEnvironment({ PREFLIGHT_API_URL: apiUrl, PREFLIGHT_WEB_URL: webUrl, [GATE_MARK_VAR]: mark, ...options.env });
   const started = Date.now();
-  const result = await execa('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], { cwd: appDir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 180_000 });
+  const result = await execa('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...(options.args ?? [])], { cwd: appDir, env, extendEnv: false, reject: false, all: true, stdin: 'ignore', timeout: 180_000 });
   return { ...gateRunResult(result, { started, reportsDir, backendUrl: apiUrl, frontendUrl: webUrl, databaseUrl: '', mark }), apiUrl, webUrl };
 }
 
-/** The kiosk's API started by hand, as a developer leaves it running; resolves once it listens. */
-async function startApiByHand(apiUrl: string): Promise<{ process: ResultPromise; output: () => string }> {
-  const child = execa(process.execPath, ['server.mjs'], { cwd: path.join(appDir, 'api'), env: userEnvironment({ PREFLIGHT_API_URL: apiUrl }), extendEnv: false, reject: false, all: true });
+/** One of the kiosk's servers started by hand (its API, as a developer leaves it running); resolves once it listens. */
+async function startByHand(service: 'api' | 'web', env: Record<string, string>): Promise<{ process: ResultPromise; output: () => string }> {
+  const child = execa(process.execPath, ['server.mjs'], { cwd: path.join(appDir, service), env: userEnvironment(env), extendEnv: false, reject: false, all: true });
   let output = '';
   child.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 20_000;
   while (!output.includes('listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the API started by hand did not listen:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the kiosk's ${service} started by hand did not listen:\n${output}`);
     await new Promise((resolve) => child.all!.once('data', resolve).once('close', resolve));
   }
   return { process: child, output: () => output };
+}
+const startApiByHand = (apiUrl: string) => startByHand('api', { PREFLIGHT_API_URL: apiUrl });
+
+/**
+ * The kiosk's production: its own web and api servers, each behind the TLS proxy fixture on its own
+ * https://localhost port (two production origins, neither called frontend or backend). The page fetches the
+ * production API's public URL, as a deployed kiosk would.
+ */
+async function startKioskProduction(certificate: IssuedCertificate) {
+  const [apiPort, webPort, publicApiPort, publicWebPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const url = `https://localhost:${publicWebPort}`;
+  const apiUrl = `https://localhost:${publicApiPort}`;
+  const servers = [
+    await startByHand('api', { PREFLIGHT_API_URL: `http://127.0.0.1:${apiPort}` }),
+    await startByHand('web', { PREFLIGHT_WEB_URL: `http://127.0.0.1:${webPort}`, PREFLIGHT_API_URL: apiUrl }),
+  ];
+  const proxy = startTlsProxy([{ listen: publicWebPort, upstream: `http://127.0.0.1:${webPort}` }, { listen: publicApiPort, upstream: `http://127.0.0.1:${apiPort}` }], certificate);
+  const stop = async () => {
+    proxy.child.kill('SIGTERM');
+    for (const server of servers) server.process.kill('SIGTERM');
+    await Promise.all([proxy.exited, ...servers.map((server) => server.process)]);
+  };
+  await proxy.listening(2).catch(async (error) => {
+    await stop();
+    throw error;
+  });
+  return { url, apiUrl, requests: () => proxy.output().split('\n').filter((line) => line.startsWith('request ')), apiOutput: servers[0]!.output, stop };
 }
 
 const servicesByName = (run: GateRun) => Object.fromEntries((run.verdict?.services ?? []).map((service: any) => [service.name, service]));
@@ -104,6 +133,46 @@ describe('any app: a kiosk with its own names and layout, preflight installed fr
       byHand.process.kill('SIGTERM');
       await byHand.process;
     }
+  });
+
+  it('production by service name: web is PREFLIGHT_PRODUCTION_URL, api PREFLIGHT_PRODUCTION_API_URL; both projects pass over verified https (exit 0)', async () => {
+    const ca = await createTestCa();
+    const production = await startKioskProduction(await ca.issue('kiosk', { hosts: ['localhost'] }));
+    try {
+      const run = await runKioskGate({ env: { NODE_EXTRA_CA_CERTS: ca.caCert, PREFLIGHT_PRODUCTION_URL: production.url, PREFLIGHT_PRODUCTION_API_URL: production.apiUrl } });
+      assert.equal(run.exitCode, 0, `${explain(run)}\nproduction received:\n${production.requests().join('\n')}\n${JSON.stringify(run.verdict?.browserEvidence ?? run.verdict?.criticalFailures, null, 1)}`);
+      assert.equal(run.verdict?.specs.passed, 4, 'both specs on local and on production');
+      assert.match(run.output, /\[production\] › .*kiosk\.spec\.ts:\d+:\d+ › the API answers with the slots/);
+      const requests = production.requests();
+      // The spec's request through target.serviceUrl('api'), and the production page's own fetch of the production API.
+      assert.ok(requests.filter((line) => line.startsWith('request GET /api/slots')).length >= 2, `production's api served the slots twice:\n${requests.join('\n')}`);
+      assert.ok(requests.some((line) => line.startsWith('request GET / ')), `production served the page:\n${requests.join('\n')}`);
+      assert.deepEqual(leftoverProcesses(run), []);
+
+      const without = await runKioskGate({ env: { NODE_EXTRA_CA_CERTS: ca.caCert, PREFLIGHT_PRODUCTION_URL: production.url }, args: ['--project=production'] });
+      assert.equal(without.exitCode, 3, explain(without));
+      assert.match(without.output, /production has no URL for the service "api": PREFLIGHT_PRODUCTION_API_URL is not set\. Set it to api's production address/);
+    } finally {
+      await production.stop();
+    }
+  });
+
+  it('--reporter without the gate reporter: exit 3 naming preflight/reporter (the installed name), and the command it gives passes', async () => {
+    const left = await runKioskGate({ args: ['--reporter=dot'] });
+    assert.equal(left.exitCode, 3, explain(left));
+    assert.match(left.output, /likely cause: --reporter=dot on the command line replaces the reporters of e2e[\\/]playwright\.config\.ts/);
+    assert.match(left.output, /fix: add it last: --reporter=dot,preflight\/reporter\n/);
+    assert.doesNotMatch(left.output, /harness[\\/]reporter/, "no path of preflight's own repository");
+    const fixed = await runKioskGate({ args: ['--reporter=dot,preflight/reporter'] });
+    assert.equal(fixed.exitCode, 0, explain(fixed));
+    assert.match(fixed.output, /preflight verdict: pass, exit code 0/);
+  });
+
+  it("an invalid variable names preflight's installed docs/configuration.md, not a .env.example the kiosk does not have", async () => {
+    const run = await runKioskGate({ env: { PREFLIGHT_STRICT: 'maybe' } });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /fix: correct these variables in the environment or in \.env \(every variable and its values: node_modules[\\/]preflight[\\/]docs[\\/]configuration\.md\)/);
+    assert.ok(fs.existsSync(path.join(appDir, 'node_modules', 'preflight', 'docs', 'configuration.md')), 'the file it names is there');
   });
 
   it('a drift rules file the user named that is missing is a configuration error (exit 3, nothing started)', async () => {

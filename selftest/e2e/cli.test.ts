@@ -79,6 +79,6 @@ describe('npx preflight explains itself', { timeout: 180_000 }, () => {
     assert.equal(extraArgument.exitCode, 3, explain(extraArgument));
     assert.match(extraArgument.stderr, /^preflight cleanup: takes no argument, got "now"\nusage: npx preflight cleanup/);
     assert.equal(badNumber.exitCode, 3, explain(badNumber));
-    assert.match(badNumber.stderr, /^preflight health: --timeout expects a whole number of milliseconds, got "soon"\nusage: npx preflight health <url>/);
+    assert.match(badNumber.stderr, /^preflight health: --timeout expects a whole number of milliseconds from 1 to 3600000 \(one hour\), got "soon"\nusage: npx preflight health <url>/);
   });
 });

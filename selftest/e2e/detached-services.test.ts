@@ -73,10 +73,22 @@ describe('a start command that daemonizes', { skip: !procAvailable && 'needs /pr
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /store exited with code 0 before it was ready/);
     assert.match(run.output, /\| store: daemon started \(pid \d+\)/, 'its own words are quoted');
-    assert.match(run.output, /likely cause: its command starts a daemon and returns \(as `pg_ctl start` or `docker compose up -d` do\), so its exit 0 is the start, not the end of the service; preflight took it for a crash and stops what it left running with preflight's marks: pid \d+ \([^)]*daemon\.mjs\)/);
+    assert.match(run.output, /likely cause: it may have started a daemon and returned \(as `pg_ctl start` or `docker compose up -d` do\), so its exit 0 would be the start, not the end of the service: what it started still runs with preflight's marks \(pid \d+ \([^)]*daemon\.mjs\)\); preflight took it for a crash and stops it/);
     assert.match(run.output, /fix: declare it detached, with the command that stops the daemon: services\.store: \{ detached: true, stop: \{ command: '\.\.\.' \} \}/);
     assert.doesNotMatch(run.output, /its start command fails/);
     // The daemon kept preflight's marks: teardown found it by them.
+    assertNothingLeft(run, store.dataDir);
+  });
+
+  it('a foreground command that exits 0 and leaves nothing running: it does not stay in the foreground, no daemon claimed', async () => {
+    // The mistake: a setup step where the server's command should be.
+    const store = await storeEnvironment('foreground.config.ts', { PREFLIGHT_STORE_CMD: `node -e "console.log('store: data folder prepared')"` });
+    const run = await runGate({ env: store.env });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /store exited with code 0 before it was ready/);
+    assert.match(run.output, /likely cause: it exited 0 before serving: its command does not stay in the foreground \(a build or setup step instead of the server, a server sent to the background with & or nohup, a script that returns\), and nothing it started still runs with preflight's marks\./);
+    assert.doesNotMatch(run.output, /likely cause: [^\n]*daemon/, 'no daemon is claimed: nothing of it is alive');
+    assert.match(run.output, /fix: make its command the one that serves and keeps running until it is stopped\. Its command: node -e .*\(set by PREFLIGHT_STORE_CMD\)/);
     assertNothingLeft(run, store.dataDir);
   });
 
@@ -116,6 +128,18 @@ describe('a start command that daemonizes', { skip: !procAvailable && 'needs /pr
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /store never answered GET http:\/\/127\.0\.0\.1:\d+\/health with HTTP 200-403 within 3\.0 s; its start command exited with code 0 \d+\.\d s after start \(detached\), and nothing it started still runs with preflight's marks .*check the daemon's own log/);
     assert.doesNotMatch(run.output, /store is alive/);
+    assert.doesNotMatch(run.output, /listens on another host or port/);
+    assertNothingLeft(run, store.dataDir);
+  });
+
+  it('a detached daemon that keeps the marks and dies: said to have died, not to listen elsewhere', async () => {
+    const store = await storeEnvironment('detached.config.ts', { STORE_DAEMON_CORRUPT: '1', PREFLIGHT_STORE_TIMEOUT_MS: '3000' });
+    const run = await runGate({ env: store.env });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /likely cause: its daemon died \(or never started\) after its start command returned: nothing it started still runs with preflight's marks\./);
+    assert.match(run.output, /fix: run its start command yourself and read the daemon's log: node start\.mjs/);
+    assert.doesNotMatch(run.output, /listens on another host or port/);
+    assert.match(fs.readFileSync(path.join(store.dataDir, 'store.log'), 'utf8'), /data file corrupt/, 'the daemon did die');
     assertNothingLeft(run, store.dataDir);
   });
 

@@ -64,6 +64,9 @@ describe('the gate against the bundled demo app', () => {
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /PREFLIGHT_READY_TIMEOUT_MS: expected a whole number of milliseconds, got "soon"/);
     assert.match(run.output, /PREFLIGHT_STRICT: expected true or false, got "maybe"/);
+    // preflight's own reference, not a .env.example the user's project may not have (installed: any-app.test.ts).
+    assert.match(run.output, /fix: correct these variables in the environment or in \.env \(every variable and its values: docs\/configuration\.md\)/);
+    assert.doesNotMatch(run.output, /\.env\.example/);
     assert.equal(fs.existsSync(path.join(run.reportsDir, 'logs')), false, 'no service was started');
     assert.equal(run.verdict.verdict, 'critical');
   });
@@ -72,6 +75,16 @@ describe('the gate against the bundled demo app', () => {
     const run = await runGate({ args: ['--reporter=dot'] });
     assert.equal(run.exitCode, 3, explain(run));
     assert.match(run.output, /the gate reporter is not loaded/);
-    assert.match(run.output, /--reporter=list,\.\/harness\/reporter\/gate-reporter\.ts/);
+    assert.match(run.output, /likely cause: --reporter=dot on the command line replaces the reporters of playwright\.config\.ts, and leaves the gate reporter out/);
+    // Run from preflight's own sources: the reporter's path from the configuration's folder (installed: selftest/e2e/any-app.test.ts).
+    assert.match(run.output, /fix: add it last: --reporter=dot,\.\/harness\/reporter\/gate-reporter\.ts\n/);
+  });
+
+  it("exits 3 naming the configuration's own `reporter` when it leaves out the gate reporter (no --reporter given)", async () => {
+    const run = await runGate({ args: ['-c', 'selftest/fixtures/reporter-left-out/playwright.config.ts'] });
+    assert.equal(run.exitCode, 3, explain(run));
+    assert.match(run.output, /likely cause: the `reporter` of selftest\/fixtures\/reporter-left-out\/playwright\.config\.ts leaves the gate reporter out/);
+    assert.match(run.output, /fix: add it last: reporter: \[\['list'\], \['\.\.\/\.\.\/\.\.\/harness\/reporter\/gate-reporter\.ts'\]\], or drop the reporter you set/);
+    assert.doesNotMatch(run.output, /--reporter on the command line/);
   });
 });

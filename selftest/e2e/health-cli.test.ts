@@ -104,6 +104,18 @@ describe('npx preflight health <url>', () => {
       assert.match(run.output, /no answer within 300 ms \(a timeout\)/);
     }));
 
+  it('--timeout beyond one hour, negative or not a whole number -> 3, the option and its range named, no stack trace', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    for (const given of ['1e15', '3600001', '-5', '0', '2.5', '0x10', 'soon']) {
+      const run = await health(url, `--timeout=${given}`);
+      assert.equal(run.exitCode, 3, run.output);
+      assert.match(run.output, new RegExp(`^preflight health: --timeout expects a whole number of milliseconds from 1 to 3600000 \\(one hour\\), got "${given.replace(/[.]/g, '\\.')}"\nusage: npx preflight health <url>`), given);
+      assert.doesNotMatch(run.output, /RangeError|\n\s+at /, given);
+    }
+    const longest = await health(url, '--timeout', '3600000');
+    assert.match(longest.output, /preflight health: unreachable, exit code 3$/, 'one hour is allowed: the probe ran');
+  });
+
   it('nothing listening -> 3, unreachable', async () => {
     const run = await health(`http://127.0.0.1:${await freePort()}`);
     assert.equal(run.exitCode, 3, run.output);

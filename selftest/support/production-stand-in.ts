@@ -47,7 +47,7 @@ export async function startProductionStandIn(options: StandInOptions = {}): Prom
     DEMO_PUBLIC_API_URL: publicApiUrl,
   };
   const demo: DemoProcess[] = [database.process, startDemoProcess('backend', env), startDemoProcess('frontend', env)];
-  const proxy = startProxy([
+  const proxy = startTlsProxy([
     { listen: publicFrontendPort, upstream: env.PREFLIGHT_FRONTEND_URL },
     { listen: publicApiPort, upstream: backendUrl },
   ], options.certificate);
@@ -74,7 +74,8 @@ export async function startProductionStandIn(options: StandInOptions = {}): Prom
   };
 }
 
-function startProxy(routes: { listen: number; upstream: string }[], certificate?: IssuedCertificate) {
+/** The TLS proxy fixture (selftest/fixtures/tls-proxy.ts): each route's port in front of its upstream, https with `certificate`; any app's production stand-in. */
+export function startTlsProxy(routes: { listen: number; upstream: string }[], certificate?: IssuedCertificate) {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PREFLIGHT_|DEMO_|NODE_OPTIONS$|NODE_TEST_CONTEXT$)/.test(key)));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'selftest/fixtures/tls-proxy.ts'], {
     cwd: repoRoot,

@@ -67,7 +67,7 @@ describe('any app: names, baseURL, reuse', () => {
     assert.equal(target.serviceUrl('api').href, 'http://127.0.0.1:4311/');
     assert.throws(() => target.frontendUrl, /no service named "frontend" is declared \(declared: api, web, db\)/);
 
-    const production = targetFor('production', { ...config, production: { url: new URL('https://kiosk.example'), apiUrl: new URL('https://api.kiosk.example'), allowInsecure: false } });
+    const production = targetFor('production', configOf(load(project(WEB_API), { PREFLIGHT_PRODUCTION_URL: 'https://kiosk.example', PREFLIGHT_PRODUCTION_API_URL: 'https://api.kiosk.example' })));
     assert.equal(production.serviceUrl('web').href, 'https://kiosk.example/', "the browser's service is production's frontend");
     assert.deepEqual(production.origins, ['https://kiosk.example', 'https://api.kiosk.example']);
   });

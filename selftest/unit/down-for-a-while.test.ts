@@ -46,6 +46,25 @@ describe('downForMs: a "down" that does not change ends the wait', () => {
     assert.equal(outcome.ok ? 'ready' : outcome.reason, 'timeout', JSON.stringify(outcome));
   });
 
+  it('the time it answered "down" is its first to its last "down" answer, not the whole time to ready', async () => {
+    // Not yet the contract (a plain 503 page) for its first 600 ms, then "down" with a reason that moves until the deadline.
+    const began = performance.now();
+    let requests = 0;
+    const server = http.createServer((_req, res) => {
+      if (performance.now() - began < 600) return res.writeHead(503, { 'content-type': 'text/html' }).end('<html>starting</html>');
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', message: `loading table ${++requests}` }));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const probe = serviceProbe(serviceConfig('fares', 'none', { url: new URL(url), urlText: url, healthUrl: new URL('/ops/health/production', url) }));
+    const outcome = await waitUntilReady({ probe, timeoutMs: 2_500, downForMs: 1_000 });
+    assert.ok(!outcome.ok && outcome.reason === 'timeout', JSON.stringify(outcome));
+    assert.ok(outcome.down, 'it answered "down"');
+    assert.ok(outcome.down.firstMs >= 550, `the first "down" came after the 600 ms of plain 503s: ${JSON.stringify(outcome.down)}`);
+    assert.ok(outcome.down.lastMs > outcome.down.firstMs && outcome.down.lastMs <= 2_500, JSON.stringify(outcome.down));
+  });
+
   it('not counted while what it is judged ready after is not ready yet (readyAfter)', async () => {
     const { probe, asked } = await downContract(() => 'cannot reach the ledger');
     let settle!: (ready: boolean) => void;

@@ -36,7 +36,7 @@ describe('the read-only proxy', () => {
       res.writeHead(307, { location: `http://localhost:${production.port}/after-redirect` }).end();
     });
     const url = new URL(`http://localhost:${production.port}`);
-    proxy = await startReadOnlyProxy({ production: { url, apiUrl: url }, workers: 2, onBlocked: (write) => blocked.push(write) });
+    proxy = await startReadOnlyProxy({ production: { urls: [url] }, workers: 2, onBlocked: (write) => blocked.push(write) });
   });
   after(() => {
     production?.server.close();
@@ -100,7 +100,7 @@ describe('the read-only proxy', () => {
 
 describe('production by its addresses', () => {
   it('is the same server as localhost, 127.0.0.1 or [::1] at its port; another port is not production', async () => {
-    const addresses = await ProductionAddresses.of({ url: new URL('https://localhost:8443'), apiUrl: new URL('https://localhost:9443') });
+    const addresses = await ProductionAddresses.of({ urls: [new URL('https://localhost:8443'), new URL('https://localhost:9443')] });
     assert.deepEqual((await addresses.match('localhost', 8443))?.by, { name: true });
     assert.deepEqual((await addresses.match('127.0.0.1', 8443))?.by, { address: '127.0.0.1' });
     assert.equal((await addresses.match('::1', 9443))?.production.port, '9443');
