@@ -18,8 +18,8 @@ export function fakeMicrophoneArgs(wavFile: string): string[] {
   return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wavFile}`];
 }
 
-/** Adds the fake microphone's switches to a launch, once; `wavFile` undefined leaves the launch as it is. */
-export function withFakeMicrophone(launchOptions: LaunchOptions, wavFile: string | undefined): LaunchOptions {
+/** Adds the fake microphone's switches to a launch, once; no `wavFile` (false) leaves the launch as it is. */
+export function withFakeMicrophone(launchOptions: LaunchOptions, wavFile: string | false | undefined): LaunchOptions {
   if (!wavFile) return launchOptions;
   if (!fs.existsSync(wavFile)) throw new Error(`preflight: the fake microphone's file ${wavFile} does not exist: set the fakeMicrophoneFile option to a WAV file`);
   const args = launchOptions.args ?? [];

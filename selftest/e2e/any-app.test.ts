@@ -11,23 +11,17 @@ import { after, before, describe, it } from 'node:test';
 import { execa, type ResultPromise } from 'execa';
 import { repoRoot } from '../support/demo-process.ts';
 import { leftoverProcesses } from '../support/leftovers.ts';
-import { installPackedInto } from '../support/packed-install.ts';
+import { linkPackedInto } from '../support/packed-install.ts';
 import { freePort } from '../support/ports.ts';
 import { startTlsProxy } from '../support/production-stand-in.ts';
 import { createTestCa, type IssuedCertificate } from '../support/test-ca.ts';
 import { explain, GATE_MARK_VAR, gateRunResult, type GateRun } from '../support/run-gate.ts';
+import { userEnvironment } from '../support/user-environment.ts';
 
 const fixtureApp = path.join(repoRoot, 'selftest/fixtures/kiosk');
 let workDir: string;
 let appDir: string;
 
-/** The environment of a developer's shell: none of the caller's PREFLIGHT_ variables, no CI unless a test says so. */
-function userEnvironment(extra: Record<string, string> = {}): Record<string, string> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(PREFLIGHT_|NODE_TEST_CONTEXT$|NODE_OPTIONS$|CI$|GITHUB_ACTIONS$)/.test(entry[0])),
-  );
-  return { ...inherited, ...extra };
-}
 
 /** The kiosk's gate as its team runs it, from the repository's root; its services moved to free ports. */
 async function runKioskGate(options: { env?: Record<string, string>; apiUrl?: string; args?: string[] } = {}): Promise<GateRun & { apiUrl: string; webUrl: string }> {
@@ -87,7 +81,7 @@ const servicesByName = (run: GateRun) => Object.fromEntries((run.verdict?.servic
 
 describe('any app: a kiosk with its own names and layout, preflight installed from its tarball', { timeout: 15 * 60_000 }, () => {
   before(async () => {
-    ({ workDir, appDir } = await installPackedInto(fixtureApp));
+    ({ workDir, appDir } = await linkPackedInto(fixtureApp));
   });
 
   after(() => {

@@ -43,3 +43,26 @@ export async function installPackedInto(fixtureApp: string): Promise<{ workDir: 
   assert.equal(installed.exitCode, 0, `npm install of the tarball failed:\n${installed.all}`);
   return { workDir, appDir, installOutput: installed.all ?? '' };
 }
+
+/**
+ * Copies `fixtureApp` to `<workDir>/<its name>` with a `node_modules` that links to one shared install of the packed
+ * tarball (installed once per tarball, by whichever test process asks first): for fixtures that need only preflight
+ * and its peer @playwright/test, whose tests do not examine the install itself. Remove `workDir` after.
+ */
+export async function linkPackedInto(fixtureApp: string): Promise<{ workDir: string; appDir: string }> {
+  const tarball = await packedTarball();
+  const installed = await sharedBuild({
+    kind: 'installs',
+    digest: createHash('sha256').update(fs.readFileSync(tarball)).digest('hex').slice(0, 16),
+    async make(into) {
+      fs.writeFileSync(path.join(into, 'package.json'), JSON.stringify({ name: 'preflight-consumer', private: true, type: 'module' }));
+      const result = await execa('npm', ['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: into, reject: false, all: true });
+      assert.equal(result.exitCode, 0, `npm install of the tarball failed:\n${result.all}`);
+    },
+  });
+  const workDir = await mkdtemp(path.join(tmpdir(), `preflight-${path.basename(fixtureApp)}-`));
+  const appDir = path.join(workDir, path.basename(fixtureApp));
+  fs.cpSync(fixtureApp, appDir, { recursive: true });
+  fs.symlinkSync(path.join(installed, 'node_modules'), path.join(appDir, 'node_modules'), 'dir');
+  return { workDir, appDir };
+}
