@@ -35,6 +35,8 @@ const serviceEnvSchema = z.object({
   PREFLIGHT_DRIFT_ROOT: nonEmpty.optional(),
   PREFLIGHT_IPV4_FIRST: flag.default(true),
   PREFLIGHT_ALLOW_INSECURE_PRODUCTION: flag.default(false),
+  // Spec files at once (harness/playwright/gate-playwright-config.ts); unset: gatePlaywrightConfig's workers, else its default.
+  PREFLIGHT_WORKERS: z.coerce.number({ error: 'expected a whole number of workers' }).int('expected a whole number of workers').min(1, 'expected at least 1 worker').max(64, 'expected at most 64 workers').optional(),
 });
 
 /** A service's URL given in the environment (PREFLIGHT_<NAME>_URL): any scheme, so a database's tcp:// or postgres:// too. */

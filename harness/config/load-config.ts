@@ -162,6 +162,7 @@ function toConfig(env: PreflightEnv, services: ServiceConfig[], gate: GateFile, 
     ipv4First: env.PREFLIGHT_IPV4_FIRST,
     strict: env.PREFLIGHT_STRICT,
     allowPartial: env.PREFLIGHT_ALLOW_PARTIAL,
+    workers: env.PREFLIGHT_WORKERS,
     chromiumPath: env.PREFLIGHT_CHROMIUM_PATH,
     specsDir: path.resolve(baseDir, gate.specs ?? 'tests'),
   };

@@ -110,6 +110,8 @@ export interface PreflightConfig {
   strict: boolean;
   /** Critical specs may be left out; the run is then marked partial and is not a gate. */
   allowPartial: boolean;
+  /** PREFLIGHT_WORKERS: how many spec files run at once, over gatePlaywrightConfig's `workers` (the command line's --workers over both). */
+  workers?: number;
   chromiumPath?: string;
   /**
    * The drift rules file and the directory its file paths are relative to (absolute). `named`: the user named the file

@@ -23,7 +23,7 @@ export interface GatePlaywrightOptions {
   use?: PlaywrightTestConfig['use'];
   /**
    * How many spec files run at once, each in its own worker (default: the machine's cores, at least 2, at most 4;
-   * `--workers` on the command line wins). Specs in one file run in order in one worker; `1` runs every spec one
+   * PREFLIGHT_WORKERS wins over it, and `--workers` on the command line over both). Specs in one file run in order in one worker; `1` runs every spec one
    * after another (docs/gate-your-own-app.md#specs-that-run-at-once).
    */
   workers?: number;
@@ -72,7 +72,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
     globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
     forbidOnly: true,
     // Spec files in parallel, one worker each; the specs of one file in order, in one worker (Playwright's default).
-    workers: options.workers ?? defaultWorkers(),
+    workers: preflight.workers ?? options.workers ?? defaultWorkers(),
     retries: 0,
     timeout: 30_000,
     // A gate never hangs a pipeline: a run past this is stopped and its verdict is critical (--global-timeout overrides).

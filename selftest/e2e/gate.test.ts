@@ -6,9 +6,11 @@ import { describe, it } from 'node:test';
 import { explain, runGate } from '../support/run-gate.ts';
 
 describe('the gate against the bundled demo app', () => {
-  it('passes (exit 0) when the demo flow works, and writes every report', async () => {
-    const run = await runGate();
+  it('passes (exit 0) when the demo flow works, its spec files at once by default, and writes every report', async () => {
+    // The default workers (PREFLIGHT_WORKERS unset): the demo's four spec files run two or more at a time.
+    const run = await runGate({ env: { PREFLIGHT_WORKERS: '' } });
     assert.equal(run.exitCode, 0, explain(run));
+    assert.match(run.output, /Running 4 tests using [2-4] workers/, explain(run));
     assert.match(run.output, /preflight verdict: pass, exit code 0/);
     assert.equal(run.verdict.exitCode, 0);
     assert.equal(run.verdict.verdict, 'pass');

@@ -85,6 +85,9 @@ export async function gateEnvironment(extra: Record<string, string> = {}) {
     // Each gate its own history, not the project's (docs/history.md).
     PREFLIGHT_HISTORY_FILE: path.join(gateDir, 'history.jsonl'),
     [GATE_MARK_VAR]: randomUUID(),
+    // One spec file at a time: npm test runs several gates at once already, and the machine has few cores. Tests of
+    // the default (spec files at once, one shared browser) pass PREFLIGHT_WORKERS: '' (unset), as the bench and the soak do.
+    PREFLIGHT_WORKERS: '1',
     ...extra,
   };
   return { env, reportsDir, backendUrl, frontendUrl, databaseUrl: env.PREFLIGHT_DATABASE_URL, mark: env[GATE_MARK_VAR] };

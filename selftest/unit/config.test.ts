@@ -58,6 +58,25 @@ describe('configuration', () => {
     assert.ok(on.config.services.every((service) => service.reuseExisting));
   });
 
+  it('PREFLIGHT_WORKERS: how many spec files at once, a whole number from 1 to 64; unset leaves it to the Playwright config', () => {
+    const three = parseConfig({ PREFLIGHT_WORKERS: '3' });
+    assert.ok(three.ok);
+    assert.equal(three.config.workers, 3);
+    const unset = parseConfig({ PREFLIGHT_WORKERS: '' });
+    assert.ok(unset.ok);
+    assert.equal(unset.config.workers, undefined);
+    for (const [value, problem] of [
+      ['0', 'expected at least 1 worker'],
+      ['2.5', 'expected a whole number of workers'],
+      ['all', 'expected a whole number of workers'],
+      ['100', 'expected at most 64 workers'],
+    ]) {
+      const bad = parseConfig({ PREFLIGHT_WORKERS: value });
+      assert.ok(!bad.ok, value);
+      assert.deepEqual(bad.problems, [`PREFLIGHT_WORKERS: ${problem}, got "${value}"`]);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     const result = parseConfig({ PREFLIGHT_PRODUCTION_URL: '', PREFLIGHT_BACKEND_URL: '' });
     assert.ok(result.ok);
