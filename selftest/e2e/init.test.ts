@@ -21,9 +21,10 @@ async function copyLayout(name: string): Promise<string> {
   // repository's source (install-package.test.ts installs the real package).
   const installed = path.join(dir, 'node_modules/preflight');
   fs.mkdirSync(installed, { recursive: true });
-  fs.writeFileSync(path.join(installed, 'package.json'), JSON.stringify({ name: 'preflight', type: 'module', exports: { '.': './index.ts', './config': './config.ts' } }));
+  fs.writeFileSync(path.join(installed, 'package.json'), JSON.stringify({ name: 'preflight', type: 'module', exports: { '.': './index.ts', './config': './config.ts', './playwright': './playwright.ts' } }));
   fs.writeFileSync(path.join(installed, 'index.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/index.ts'))};\n`);
   fs.writeFileSync(path.join(installed, 'config.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/config-files.ts'))};\n`);
+  fs.writeFileSync(path.join(installed, 'playwright.ts'), `export * from ${JSON.stringify(path.join(repoRoot, 'harness/playwright/gate-playwright-config.ts'))};\n`);
   return dir;
 }
 

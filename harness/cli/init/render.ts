@@ -157,7 +157,7 @@ export function renderPlaywrightConfig(): string {
   return [
     `// The gate's Playwright configuration (reporters, global setup, projects, the specs folder of preflight.config.ts)`,
     `// comes from preflight (docs/adopting.md).`,
-    `import { gatePlaywrightConfig } from 'preflight';`,
+    `import { gatePlaywrightConfig } from 'preflight/playwright';`,
     ``,
     `export default gatePlaywrightConfig();`,
     ``,
