@@ -40,6 +40,8 @@ interface RunFigures extends RunLike {
   exitCode: number | undefined;
   /** First spec body's start to the last spec's end: the specs' own time (one after another in webServer's run). */
   specsMs?: number;
+  /** webServer's runs only: the longest spec's body, start to end. */
+  longestSpecMs?: number;
   /** preflight only: how far its first spec was from the chain's limit, and the wall time had it begun there. */
   chain?: ChainFigures;
 }
@@ -79,7 +81,7 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
   const output = result.all ?? '';
   const listenedAt = listeningTimes(contender, output, reportsDir);
   let declaredReady: { backend?: number; frontend?: number };
-  let timing: { firstTestStartedAt?: number; lastTestEndedAt?: number } = {};
+  let timing: { firstTestStartedAt?: number; lastTestEndedAt?: number; longestSpecMs?: number } = {};
   let chain: ChainFigures | undefined;
   if (contender === 'preflight') {
     const verdict = JSON.parse(fs.readFileSync(reportPaths(repoRoot, { PREFLIGHT_REPORTS_DIR: reportsDir }).verdict, 'utf8'));
@@ -109,6 +111,7 @@ async function runOnce(contender: Contender, scenario: Scenario = 'two-services'
     exitCode: result.exitCode,
     wallMs: ended - started,
     firstTestMs: Number.isFinite(timing.firstTestStartedAt) ? timing.firstTestStartedAt! - started : undefined,
+    longestSpecMs: timing.longestSpecMs,
     specsMs: Number.isFinite(timing.firstTestStartedAt) && Number.isFinite(timing.lastTestEndedAt) ? timing.lastTestEndedAt! - timing.firstTestStartedAt! : undefined,
     readinessDelayMs: { backend: delay('backend'), frontend: delay('frontend') },
     teardownMs: Number.isFinite(timing.lastTestEndedAt) ? ended - timing.lastTestEndedAt! : undefined,
@@ -165,7 +168,14 @@ function distanceFigures(runs: RunFigures[], baseline: ReturnType<typeof summari
   const floorWallMs = range(runs.map((run) => run.chain?.floorWallMs));
   const serialSpecsMs = range(baselineRuns.map((run) => run.specsMs)).median;
   const serialLimit = (run: RunFigures) => (run.chain && run.teardownMs !== undefined ? run.chain.limitMs + serialSpecsMs + run.teardownMs : undefined);
+  // With the specs at once, no gate ends before its longest spec has run after the chain's limit.
+  const longestSpecMs = range(baselineRuns.map((run) => run.longestSpecMs)).median;
+  const parallelLimit = (run: RunFigures) => (run.chain && run.teardownMs !== undefined ? run.chain.limitMs + longestSpecMs + run.teardownMs : undefined);
+  const parallelLimitMs = range(runs.map(parallelLimit));
   return {
+    longestSpecMs,
+    parallelLimitMs,
+    parallelLimitRatio: Math.round((parallelLimitMs.median / baseline.wallMs.median) * 100) / 100,
     serialSpecsMs,
     serialLimitMs: range(runs.map(serialLimit)),
     belowSerialLimitMs: range(runs.map((run) => (serialLimit(run) === undefined ? undefined : serialLimit(run)! - run.wallMs))),

@@ -64,9 +64,11 @@ export function formatTable(preflight: Summary, baseline: Summary, ratio: number
 }
 
 /** preflight's runs against the chain's limit and the serial limit (bench/run-bench.ts distanceFigures); limitRatio in thousandths. */
-export type Distance = Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs' | 'floorWallMs' | 'serialLimitMs' | 'belowSerialLimitMs' | 'limitRatio', Range> & {
+export type Distance = Record<'limitMs' | 'firstSpecMs' | 'distanceMs' | 'runnerStartMs' | 'longestChainMs' | 'floorWallMs' | 'serialLimitMs' | 'belowSerialLimitMs' | 'limitRatio' | 'parallelLimitMs', Range> & {
   floorRatio: number;
   serialSpecsMs: number;
+  longestSpecMs: number;
+  parallelLimitRatio: number;
 };
 
 /** preflight's first spec against the chain's limit, and the ratio a gate whose first spec began at the limit would reach. */
@@ -76,6 +78,7 @@ export function formatDistance(distance: Distance): string {
     `preflight's first spec began at ${cell(distance.firstSpecMs, 'ms')}: ${cell(distance.distanceMs, 'ms')} after the limit`,
     `a gate whose first spec began at the limit, with the same specs and teardown: ${cell(distance.floorWallMs, 'ms')}, ratio ${distance.floorRatio}`,
     `the serial limit (the chain's limit, the specs one after another as webServer ran them, ${distance.serialSpecsMs} ms, and the teardown): ${cell(distance.serialLimitMs, 'ms')}; preflight ended ${cell(distance.belowSerialLimitMs, 'ms')} below it`,
+    `the parallel limit (the chain's limit, the longest spec alone as webServer ran it, ${distance.longestSpecMs} ms, and the teardown): ${cell(distance.parallelLimitMs, 'ms')}, ratio ${distance.parallelLimitRatio}: no gate running these specs ends sooner here`,
   ].join('\n');
 }
 

@@ -40,6 +40,11 @@ export const defaultWorkers = (cores = os.availableParallelism()) => Math.min(4,
  * `export default gatePlaywrightConfig();` (docs/adopting.md). Reports go to the project root's reports/.
  */
 export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): PlaywrightTestConfig {
+  const runner = isTestRunnerProcess(process.argv, process.env);
+  // The pipeline is imported first, so that its modules load on Playwright's loader thread while this function reads
+  // the configuration; and only in the runner: workers load this file too, while the services boot, and never start
+  // the gate; the modules they would load for nothing delay their first spec (docs/benchmark.md).
+  const pipeline = runner ? import('../gate/pipeline.ts') : undefined;
   // An invalid configuration must not crash the config file: global setup reports every problem and the gate exits 3.
   const loaded = loadConfig();
   const preflight = loaded.ok ? loaded.config : defaultConfig();
@@ -48,17 +53,15 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
   const localLaunchOptions = gateLaunchOptions(browser);
 
   // Playwright empties html/ and test-results/ as the run begins: the reports folder must be preflight's (docs/safety.md).
-  if (isTestRunnerProcess(process.argv, process.env) || process.argv.includes('merge-reports')) claimReportsFolderOrExit(paths);
+  if (runner || process.argv.includes('merge-reports')) claimReportsFolderOrExit(paths);
 
   // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it.
   // A failed start is recorded in the run and reported by global setup and the verdict (harness/gate/pipeline.ts).
-  // The pipeline is imported here rather than at the top: workers load this file too, while the services boot, and
-  // never start the gate; the modules they would load for nothing delay their first spec (docs/benchmark.md).
-  if (isTestRunnerProcess(process.argv, process.env)) {
+  if (pipeline) {
     const run = runOfThisProcess();
     // The local project's browser, as its workers will launch it: the runner launches it once, and they connect.
     if (browser.kind !== 'missing') run.browserLaunch = { browserName: 'chromium', headless: true, launchOptions: withFakeMicrophone(localLaunchOptions, DEFAULT_FAKE_MICROPHONE_WAV) };
-    import('../gate/pipeline.ts').then(({ startGate }) => startGate(run)).catch(() => {});
+    pipeline.then(({ startGate }) => startGate(run)).catch(() => {});
   }
   // In a worker of a run whose production is read-only: its Node clients and child processes use the proxy too.
   const proxy = process.env[WORKER_INDEX_VAR] !== undefined ? publishedProxy() : undefined;
