@@ -50,8 +50,8 @@ interface RunFigures extends RunLike {
 let benchDbDir = '';
 
 async function scenarioEnvironment(scenario: Scenario, contender: Contender, timingFile: string) {
-  // The gate as users run it: its default workers (PREFLIGHT_WORKERS unset).
-  const common = { BENCH_TIMING_FILE: timingFile, PREFLIGHT_WORKERS: '', ...(contender === 'baseline' ? { DEBUG: 'pw:webserver', DEBUG_COLORS: 'false' } : {}) };
+  // The gate as users run it: its default workers (PREFLIGHT_WORKERS unset), or BENCH_PREFLIGHT_WORKERS.
+  const common = { BENCH_TIMING_FILE: timingFile, PREFLIGHT_WORKERS: process.env.BENCH_PREFLIGHT_WORKERS ?? '', ...(contender === 'baseline' ? { DEBUG: 'pw:webserver', DEBUG_COLORS: 'false' } : {}) };
   if (scenario === 'two-services') return gateEnvironment({ DEMO_FAULT: SCENARIO, DEMO_DB_DIR: benchDbDir, ...common });
   return gateEnvironment({ PREFLIGHT_CONFIG: CHAIN.config, PREFLIGHT_DATABASE_URL: `tcp://127.0.0.1:${await freePort()}`, ...CHAIN.env, ...common });
 }

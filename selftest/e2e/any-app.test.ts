@@ -165,7 +165,10 @@ describe('any app: a kiosk with its own names and layout, preflight installed fr
   it("an invalid variable names preflight's installed docs/configuration.md, not a .env.example the kiosk does not have", async () => {
     const run = await runKioskGate({ env: { PREFLIGHT_STRICT: 'maybe' } });
     assert.equal(run.exitCode, 3, explain(run));
-    assert.match(run.output, /fix: correct these variables in the environment or in \.env \(every variable and its values: node_modules[\\/]preflight[\\/]docs[\\/]configuration\.md\)/);
+    // The installed package's own docs (relative to the project when it is inside it; this one's node_modules links to a shared install).
+    const docs = /\(every variable and its values: (\S*node_modules[\\/]preflight[\\/]docs[\\/]configuration\.md)\)/.exec(run.output);
+    assert.match(run.output, /fix: correct these variables in the environment or in \.env \(every variable and its values: /);
+    assert.ok(docs && fs.existsSync(path.resolve(appDir, docs[1])), `the docs it names exist:\n${run.output}`);
     assert.ok(fs.existsSync(path.join(appDir, 'node_modules', 'preflight', 'docs', 'configuration.md')), 'the file it names is there');
   });
 
@@ -175,6 +178,22 @@ describe('any app: a kiosk with its own names and layout, preflight installed fr
     assert.match(run.output, /PREFLIGHT_DRIFT_RULES \(relative to .*e2e\): expected a drift rules file, got "drift\.rules\.ts" \(.*kiosk[\\/]e2e[\\/]drift\.rules\.ts does not exist\)/);
     assert.match(run.output, /nothing was started/);
     assert.deepEqual(run.verdict?.services, []);
+  });
+
+  it('init run from a preflight installed in another project names an install that works where it runs: the two commands it prints install it', async () => {
+    const newcomer = path.join(workDir, 'newcomer');
+    fs.mkdirSync(newcomer);
+    // A small app of its own, so that init has a service to write a gate for.
+    fs.writeFileSync(path.join(newcomer, 'package.json'), JSON.stringify({ name: 'newcomer', private: true, scripts: { dev: 'node server.js' } }));
+    fs.writeFileSync(path.join(newcomer, 'server.js'), "require('node:http').createServer((req, res) => res.end('hi')).listen(process.env.PORT || 4900, '127.0.0.1');\n");
+    const init = await execa(process.execPath, [path.join(appDir, 'node_modules', 'preflight', 'bin', 'preflight.js'), 'init', '--dry-run'], { cwd: newcomer, env: userEnvironment(), extendEnv: false, reject: false, all: true });
+    const step = /install preflight here from the copy this command runs from: `(npm pack --ignore-scripts [^`]+)` writes \S+ here, then `(npm install -D \.\/\S+\.tgz)`/.exec(init.all ?? '');
+    assert.ok(step, `init names how to install the copy it runs from:\n${init.all}`);
+    for (const command of [step[1]!, step[2]!]) {
+      const done = await execa(command, { shell: true, cwd: newcomer, env: userEnvironment(), extendEnv: false, reject: false, all: true });
+      assert.equal(done.exitCode, 0, `${command}:\n${done.all}`);
+    }
+    assert.ok(fs.existsSync(path.join(newcomer, 'node_modules', 'preflight', 'dist', 'harness', 'index.js')), 'preflight is installed there');
   });
 
   it('a Playwright configuration with no preflight.config.ts beside or above it: exit 3 saying where it looked, not the demo', async () => {

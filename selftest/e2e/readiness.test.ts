@@ -4,6 +4,7 @@
 // command decides, a gallery whose function decides), asserting exit code, diagnosis and reports.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
@@ -24,7 +25,7 @@ before(async () => {
 
 async function runAtelier(config: string, env: Record<string, string> = {}): Promise<GateRun> {
   const ports: Record<string, string> = {};
-  for (const [name, scheme] of [['SIGN_IN', 'http'], ['STUDIO', 'https'], ['LEDGER', 'tcp'], ['GALLERY', 'http'], ['MAINTENANCE', 'http'], ['INTAKE', 'http']]) {
+  for (const [name, scheme] of [['SIGN_IN', 'http'], ['STUDIO', 'https'], ['LEDGER', 'tcp'], ['GALLERY', 'http'], ['MAINTENANCE', 'http'], ['INTAKE', 'http'], ['VAULT', 'tcp']]) {
     ports[`PREFLIGHT_${name}_URL`] = `${scheme}://127.0.0.1:${await freePort()}`;
   }
   const run = await runGate({
@@ -42,9 +43,16 @@ async function runAtelier(config: string, env: Record<string, string> = {}): Pro
 }
 
 describe('readiness of an app in its own shapes', () => {
-  it('passes: a redirect to a 401 sign-in page, a self-signed dev server opted in, a relay\'s printed address, a ping command, a function', async () => {
+  it('passes: a redirect to a 401 sign-in page, a self-signed dev server opted in, a daemonizing store, a contract in the real app\'s shape, a relay\'s printed address, a ping command, a function', async () => {
     const run = await runAtelier('atelier.config.ts');
     assert.equal(run.exitCode, 0, explain(run));
+    // The vault's start script returned at once (exit 0, detached); its port decided, and its stop script stopped it.
+    const vault = service(run, 'vault');
+    assert.match(vault.contractReason, /^ready: accepts TCP connections/, explain(run));
+    assert.match(fs.readFileSync(path.join(run.reportsDir, 'logs', 'vault.log'), 'utf8'), /vault: daemon started/, 'the start script ran');
+    assert.equal(service(run, 'intake').contractReason, 'ready: All systems operational');
+    const vaultPort = new URL(run.verdict.services.find((s: any) => s.name === 'vault').url).port;
+    assert.ok(!fs.existsSync(path.join(os.tmpdir(), `atelier-vault-${vaultPort}.pid`)), 'the stop script removed the daemon\'s pid file: it ran at teardown');
     assert.equal(run.verdict.specs.passed, 1, 'the spec ran: it read the relay\'s variables and opened the studio over https');
     assert.match(service(run, 'sign-in').contractReason, /^ready: answered HTTP 401 at http:\/\/127\.0\.0\.1:\d+\/login \(\/ redirected with HTTP 302\)$/);
     assert.equal(service(run, 'studio').contractReason, 'ready: answered HTTP 200');

@@ -1,17 +1,36 @@
-// Free TCP ports, chosen by the OS: listen on port 0, read the port, close.
+// Free TCP ports for the services a test starts: picked outside the OS's ephemeral range, checked by a listen.
 import { createServer } from 'node:net';
 import http from 'node:http';
 
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Below the kernel's ephemeral range (32768-60999 on Linux): a port the OS hands out for a listen on port 0 (a runner's
+ * boot channel, its shared browser) or an outgoing connection never comes from here, so a port a test picked cannot be
+ * taken between the pick and the service's own listen.
+ */
+const PICK_FROM = 20_000;
+const PICK_TO = 32_767;
+/** Ports this test process handed out already: never twice. */
+const handedOut = new Set<number>();
+
+/** A free TCP port on `host`, outside the OS's ephemeral range: a random one that a listen here accepts. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM + 1));
+    if (handedOut.has(port)) continue;
+    if (await listens(host, port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port on ${host} between ${PICK_FROM} and ${PICK_TO} after 200 attempts`);
+}
+
+function listens(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen({ host, port: 0 }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error(`no port from ${JSON.stringify(address)}`))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ host, port }, () => server.close(() => resolve(true)));
   });
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../../core/project-root.ts';
+import { shellQuote } from '../../core/shell-quote.ts';
 import type { CommandLine, CommandSpec } from '../command-line.ts';
 import { detect } from './detect.ts';
 import { addDevDependency, addScript, hasDependency, planGate, type GatePlan } from './gate-command.ts';
@@ -120,8 +121,10 @@ function nextSteps(root: string, services: PlannedService[], database: DatabaseD
     const own = readJson(path.join(PACKAGE_ROOT, 'package.json')) ?? {};
     const tarball = path.join(PACKAGE_ROOT, `${own.name ?? 'preflight'}-${own.version ?? '0.0.0'}.tgz`);
     // Not on the npm registry yet: the tarball `npm pack` builds is what installs (docs/adopting.md).
+    // Run from a copy installed elsewhere (another project's node_modules): that copy packs as it is, without a build.
+    const packed = `${own.name ?? 'preflight'}-${own.version ?? '0.0.0'}.tgz`;
     steps.push(PACKAGE_ROOT.split(path.sep).includes('node_modules')
-      ? `install preflight here: npm install -D ${own.name ?? 'preflight'}@${own.version} (not on the npm registry yet: until then, the tarball \`npm pack\` builds in preflight's repository)`
+      ? `install preflight here from the copy this command runs from: \`npm pack --ignore-scripts ${shellQuote(PACKAGE_ROOT)}\` writes ${packed} here, then \`npm install -D ./${packed}\` (it is not on the npm registry yet)`
       : `install preflight here from its tarball: \`npm pack\` in ${PACKAGE_ROOT}, then \`npm install -D ${tarball}\` (it is not on the npm registry yet)`);
   }
   for (const folder of [...new Set(['', ...services.map((service) => service.cwd)])]) {
