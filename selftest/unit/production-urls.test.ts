@@ -8,11 +8,12 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseConfig } from '../../harness/config/load-config.ts';
 import { loadGateFile } from '../../harness/config/gate-file.ts';
-import type { ConfigResult, PreflightConfig } from '../../harness/config/types.ts';
+import type { ConfigResult } from '../../harness/config/types.ts';
 import { PreflightError } from '../../harness/core/preflight-error.ts';
 import { ProductionAddresses } from '../../harness/production/production-addresses.ts';
 import { checkProductionTarget } from '../../harness/production/production-target.ts';
 import { targetFor } from '../../harness/production/target.ts';
+import { configOf, problems } from '../support/config-result.ts';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
@@ -24,11 +25,6 @@ function load(config: string, env: NodeJS.ProcessEnv = {}): ConfigResult {
   const full = { ...env, PREFLIGHT_CONFIG: path.join(dir, 'preflight.config.ts') };
   return parseConfig(full, loadGateFile(full));
 }
-const configOf = (result: ConfigResult): PreflightConfig => {
-  assert.ok(result.ok, result.ok ? '' : result.problems.join('\n'));
-  return result.config;
-};
-const problems = (result: ConfigResult) => (result.ok ? '' : result.problems.join('\n'));
 
 const KIOSK = `{ services: {
   api: { command: 'node api.js', url: 'http://127.0.0.1:4311', readiness: { kind: 'http', path: '/healthz' } },
