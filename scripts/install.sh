@@ -34,19 +34,33 @@ if npx playwright install chromium >/tmp/preflight-browser-download.log 2>&1; th
 fi
 say "the browser download failed (this machine cannot reach Playwright's download host; log: /tmp/preflight-browser-download.log)"
 
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+headless_shell() { [ -x /usr/lib/chromium/chromium-headless-shell ] || [ -x /usr/bin/chromium-headless-shell ]; }
+
+# Headless specs run in Chromium's headless shell where it is installed, as Playwright's own download does: a third
+# of the full browser's CPU (harness/browser/chromium.ts). Without it the full browser runs them, only slower.
+add_headless_shell() {
+  headless_shell && return 0
+  can_apt || { say "Chromium's headless shell is not installed (Debian: apt-get install chromium-headless-shell): headless specs use the full browser"; return 0; }
+  say "installing Chromium's headless shell with apt-get (Debian's chromium-headless-shell package)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell; } >/tmp/preflight-apt.log 2>&1 ||
+    say "apt-get install chromium-headless-shell failed (see /tmp/preflight-apt.log): headless specs use the full browser"
+}
+
 if [ -x /usr/bin/chromium ]; then
-  say "using the system Chromium: /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))"
+  add_headless_shell
+  say "using the system Chromium: /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown'))$(headless_shell && echo ', its headless shell for headless specs')"
   exit 0
 fi
 
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  say "installing the system Chromium with apt-get (Debian's chromium package)"
+if can_apt; then
+  say "installing the system Chromium with apt-get (Debian's chromium and chromium-headless-shell packages)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/tmp/preflight-apt.log 2>&1 || {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell >/tmp/preflight-apt.log 2>&1 || {
     say "apt-get install chromium failed; see /tmp/preflight-apt.log" >&2
     exit 1
   }
-  say "using the system Chromium: /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null))"
+  say "using the system Chromium: /usr/bin/chromium ($(/usr/bin/chromium --version 2>/dev/null)), its headless shell for headless specs"
   exit 0
 fi
 

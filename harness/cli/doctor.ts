@@ -54,7 +54,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<number> {
 
   const browser = chooseChromium(config.chromiumPath);
   if (browser.kind === 'missing') report('problem', `browser: ${browser.problem}`);
-  else report('ok', `browser: ${browser.kind === 'system' ? 'system Chromium' : browser.kind === 'playwright' ? "Playwright's Chromium" : 'PREFLIGHT_CHROMIUM_PATH'} ${browser.executablePath}`);
+  else report('ok', `browser: ${browser.kind === 'system' ? 'system Chromium' : browser.kind === 'playwright' ? "Playwright's Chromium" : 'PREFLIGHT_CHROMIUM_PATH'} ${browser.executablePath}${browser.kind === 'system' && browser.headlessShellPath && browser.headlessShellPath !== browser.executablePath ? ` (headless specs: ${browser.headlessShellPath})` : ''}`);
 
   for (const target of configuredUrls(config)) {
     const families = await probeAddressFamilies(target.url, { resolver });

@@ -64,8 +64,8 @@ function runProcesses(run: TurnstileRun): string[] {
   return [...inRun].map((pid) => readProcess(pid)?.command ?? '');
 }
 const isRenderer = (command: string) => command.includes('--type=renderer');
-/** A browser's main process: Playwright talks to it over a pipe; its helpers carry a --type. */
-const isBrowser = (command: string) => command.includes('--remote-debugging-pipe') && !command.includes('--type=');
+/** A browser's main process: Playwright talks to it over a pipe; its helpers carry a --type (a shell wrapper around it is not one). */
+const isBrowser = (command: string) => command.includes('--remote-debugging-pipe') && !command.includes('--type=') && !/^\/bin\/(ba|da)?sh /.test(command);
 
 /** Waits until `condition` holds, the gate ended, or the deadline passed; says which, with the gate's output. */
 async function until(run: TurnstileRun, what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
