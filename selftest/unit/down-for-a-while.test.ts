@@ -62,7 +62,8 @@ describe('downForMs: a "down" that does not change ends the wait', () => {
     assert.ok(!outcome.ok && outcome.reason === 'timeout', JSON.stringify(outcome));
     assert.ok(outcome.down, 'it answered "down"');
     assert.ok(outcome.down.firstMs >= 550, `the first "down" came after the 600 ms of plain 503s: ${JSON.stringify(outcome.down)}`);
-    assert.ok(outcome.down.lastMs > outcome.down.firstMs && outcome.down.lastMs <= 2_500, JSON.stringify(outcome.down));
+    // The last probe starts before the deadline and may answer just after it.
+    assert.ok(outcome.down.lastMs > outcome.down.firstMs && outcome.down.lastMs < 3_000, JSON.stringify(outcome.down));
   });
 
   it('not counted while what it is judged ready after is not ready yet (readyAfter)', async () => {
