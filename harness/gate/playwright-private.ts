@@ -86,6 +86,23 @@ export function isShardedRun(argv: readonly string[]): boolean {
   return argv.some((arg) => arg === '--shard' || arg.startsWith('--shard='));
 }
 
+/**
+ * The `--workers` (`-j`) of the command line, which wins over the configuration's: a number, or a share of the cores
+ * ("50%"). Undefined when the command line sets none, or sets something Playwright itself will refuse.
+ */
+export function workersFromArgv(argv: readonly string[], cores: number): number | undefined {
+  let value: string | undefined;
+  argv.forEach((arg, index) => {
+    if ((arg === '--workers' || arg === '-j') && argv[index + 1] !== undefined) value = argv[index + 1];
+    else if (arg.startsWith('--workers=')) value = arg.slice('--workers='.length);
+    else if (arg.startsWith('-j=')) value = arg.slice('-j='.length);
+  });
+  if (value === undefined) return undefined;
+  const share = /^(\d+)%$/.exec(value);
+  const workers = share ? Math.max(1, Math.floor((cores * Number(share[1])) / 100)) : Number(value);
+  return Number.isInteger(workers) && workers > 0 ? workers : undefined;
+}
+
 /** Options that narrow which specs run: with any of them, the run's own selection is not the whole suite. */
 const FILTERS = new Set(['--grep', '-g', '--grep-invert', '--only-changed', '--last-failed', '--test-list', '--test-list-invert', '--shard']);
 /** Options that take a value and do not filter specs. */

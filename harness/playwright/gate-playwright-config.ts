@@ -6,7 +6,7 @@ import { DEFAULT_FAKE_MICROPHONE_WAV, withFakeMicrophone } from '../browser/micr
 import { ciEnvironment } from '../config/ci-environment.ts';
 import { defaultConfig, loadConfig } from '../config/load-config.ts';
 import { PROJECT_ROOT } from '../core/project-root.ts';
-import { isShardedRun, isTestRunnerProcess, reporterOutputPlugin, WORKER_INDEX_VAR } from '../gate/playwright-private.ts';
+import { isShardedRun, isTestRunnerProcess, reporterOutputPlugin, WORKER_INDEX_VAR, workersFromArgv } from '../gate/playwright-private.ts';
 import { publishedProxy, routeWorkerThroughProxy } from '../production/proxy-clients.ts';
 import { runOfThisProcess } from '../gate/runner-process.ts';
 import { PRODUCTION_ONLY_SPECS, productionProject, productionProjectPlaceholder } from '../production/production-project.ts';
@@ -57,10 +57,13 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
 
   // Start the gate (drift check, then every service) while Playwright still loads the specs: global setup adopts it.
   // A failed start is recorded in the run and reported by global setup and the verdict (harness/gate/pipeline.ts).
+  // Spec files in parallel, one worker each; the specs of one file in order, in one worker (Playwright's default).
+  const workers = workersFromArgv(process.argv, os.availableParallelism()) ?? preflight.workers ?? options.workers ?? defaultWorkers();
   if (pipeline) {
     const run = runOfThisProcess();
-    // The local project's browser, as its workers will launch it: the runner launches it once, and they connect.
-    if (browser.kind !== 'missing') run.browserLaunch = { browserName: 'chromium', headless: true, launchOptions: withFakeMicrophone(localLaunchOptions, DEFAULT_FAKE_MICROPHONE_WAV) };
+    // The local project's browser, as its workers will launch it: the runner launches it once, and they connect. With
+    // one worker there is nothing to share, and the connection's messages cost more than a browser of its own (docs/architecture.md).
+    if (browser.kind !== 'missing' && workers > 1) run.browserLaunch = { browserName: 'chromium', headless: true, launchOptions: withFakeMicrophone(localLaunchOptions, DEFAULT_FAKE_MICROPHONE_WAV) };
     pipeline.then(({ startGate }) => startGate(run)).catch(() => {});
   }
   // In a worker of a run whose production is read-only: its Node clients and child processes use the proxy too.
@@ -74,8 +77,7 @@ export function gatePlaywrightConfig(options: GatePlaywrightOptions = {}): Playw
     outputDir: paths.testResults,
     globalSetup: harnessModule(import.meta.url, '../gate/global-setup'),
     forbidOnly: true,
-    // Spec files in parallel, one worker each; the specs of one file in order, in one worker (Playwright's default).
-    workers: preflight.workers ?? options.workers ?? defaultWorkers(),
+    workers,
     retries: 0,
     timeout: 30_000,
     // A gate never hangs a pipeline: a run past this is stopped and its verdict is critical (--global-timeout overrides).

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import {
   AFTER_HOOKS_STEP,
+  workersFromArgv,
   BEFORE_HOOKS_STEP,
   commandLineMayFilter,
   isTestRunnerProcess,
@@ -84,5 +85,18 @@ describe('isTestRunnerProcess: where playwright.config.ts may start the gate ear
 
   it('an option it does not know may filter', () => {
     assert.equal(commandLineMayFilter(argv('test', '--some-new-option')), true);
+  });
+});
+
+describe('the command line\'s --workers, which wins over the configuration', () => {
+  it('reads --workers N, --workers=N, -j N and a share of the cores; none, or what Playwright refuses, is undefined', () => {
+    const argv = (...args: string[]) => ['node', 'playwright', 'test', ...args];
+    assert.equal(workersFromArgv(argv('--workers', '3'), 2), 3);
+    assert.equal(workersFromArgv(argv('--workers=1'), 2), 1);
+    assert.equal(workersFromArgv(argv('-j', '4'), 2), 4);
+    assert.equal(workersFromArgv(argv('--workers=50%'), 8), 4);
+    assert.equal(workersFromArgv(argv('--workers=10%'), 2), 1, 'at least one');
+    assert.equal(workersFromArgv(argv(), 2), undefined);
+    assert.equal(workersFromArgv(argv('--workers=many'), 2), undefined);
   });
 });
